@@ -1,0 +1,1 @@
+"""rentbook: income collection and rent-arrears management for social landlords."""

@@ -1,0 +1,80 @@
+"""Writing the audit log. Model changes are recorded by signals (see signals.py); bulk work
+such as an import records one event for the whole batch with :func:`record`."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from rentbook.audit.models import AuditEvent
+
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
+
+#: Fields never copied into the log.
+SECRET_FIELDS = frozenset({"password"})
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """Attribute every change made inside the block to ``user`` (None: the system)."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Any:
+    return _actor.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's concrete field values as JSON-safe plain values."""
+    return {
+        f.attname: _plain(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if f.attname not in SECRET_FIELDS
+    }
+
+
+def record(
+    action: str,
+    *,
+    object_type: str,
+    object_id: str = "",
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> AuditEvent:
+    actor = actor if actor is not None else current_actor()
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:200],
+        before=before,
+        after=after,
+    )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,39 @@
+"""Import batches: one row per file through the import door, with what became of its rows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        POSTED = "posted", "Posted"
+        DRY_RUN = "dry_run", "Dry run"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20)
+    source = models.CharField(max_length=30)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    dry_run = models.BooleanField(default=False)
+    rows_read = models.BigIntegerField(default=0)
+    rows_posted = models.BigIntegerField(default=0)
+    rows_updated = models.BigIntegerField(default=0)
+    # Rows already present from an earlier import: posted nothing, changed nothing.
+    rows_unchanged = models.BigIntegerField(default=0)
+    rows_rejected = models.BigIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.filename} ({self.status})"

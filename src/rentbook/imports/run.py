@@ -1,0 +1,32 @@
+"""The state of one import while it runs, shared by the importers of each kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from rentbook.imports.reading import LINE
+from rentbook.imports.results import KEEP_PROBLEMS, ImportResult, Problem, RejectsWriter
+
+
+@dataclass
+class Run:
+    source: str
+    batch_id: int
+    result: ImportResult
+    rejects: RejectsWriter
+    user: Any = None
+
+    def reject(self, raw: pl.DataFrame, problems: pl.DataFrame) -> None:
+        """Count, keep and write the problems of one batch (raw: the batch as read)."""
+        if problems.height == 0:
+            return
+        self.result.rows_rejected += problems.get_column(LINE).n_unique()
+        self.result.problems_total += problems.height
+        room = KEEP_PROBLEMS - len(self.result.problems)
+        if room > 0:
+            for line, column, reason in problems.head(room).iter_rows():
+                self.result.problems.append(Problem(int(line), column, reason))
+        self.rejects.write(raw, problems)

@@ -1,0 +1,170 @@
+"""The import door's one entry point, called by the ``import`` command and the upload page."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rentbook.audit.services import acting_as, record
+from rentbook.imports import charges, tenancies, transactions
+from rentbook.imports.models import ImportBatch
+from rentbook.imports.reading import Columns, FileError, Table, open_table
+from rentbook.imports.results import ImportResult, RejectsWriter
+from rentbook.imports.run import Run
+
+Importer = Callable[[Table, Run], None]
+
+#: Each kind: its columns and the function that imports a table of them.
+KINDS: dict[str, tuple[Columns, Importer]] = {
+    "tenancies": (tenancies.COLUMNS, tenancies.import_tenancies),
+    "charges": (charges.COLUMNS, charges.import_charges),
+    "transactions": (transactions.COLUMNS, transactions.import_transactions),
+}
+
+SOURCE_MAX = ImportBatch._meta.get_field("source").max_length
+
+
+class ImportRefused(ValueError):
+    """The request itself is wrong (an unknown kind, a bad source name)."""
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def default_rejects_path(path: Path) -> Path:
+    return path.with_name(path.name + ".rejects.csv")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(
+    kind: str,
+    path: Path | str,
+    *,
+    source: str = "import",
+    dry_run: bool = False,
+    rejects_path: Path | str | None = None,
+    user: Any = None,
+    now: Callable[[], datetime] = timezone.now,
+    batch_rows: int = 1_000_000,
+) -> ImportResult:
+    """Import one file of ``kind``; every outcome is a result, never an exception, except
+    :class:`ImportRefused` for a kind or source that cannot be right."""
+    if kind not in KINDS:
+        raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    source = source.strip()
+    if not source or len(source) > SOURCE_MAX:
+        raise ImportRefused(f"the source name must be 1 to {SOURCE_MAX} characters")
+    path = Path(path)
+    rejects = Path(rejects_path) if rejects_path else default_rejects_path(path)
+    columns, importer = KINDS[kind]
+    result = ImportResult(kind=kind, path=path, source=source, dry_run=dry_run)
+    started = now()
+    clock = perf_counter()
+    # Hashing a large file takes seconds: do it beside the import (hashlib frees the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool, acting_as(user):
+        digest = pool.submit(sha256_of, path) if path.is_file() else None
+        batch = None
+        try:
+            table = open_table(path, columns, batch_rows=batch_rows)
+            writer = RejectsWriter(rejects, table.header, table.columns)
+            try:
+                with transaction.atomic():
+                    batch = _new_batch(kind, source, path, started, user, dry_run)
+                    run = Run(source=source, batch_id=batch.pk, result=result, rejects=writer)
+                    importer(table, run)
+                    if dry_run:
+                        raise _RollBack
+                    sha = digest.result() if digest else ""
+                    _finish(batch, result, sha, now(), ImportBatch.Status.POSTED)
+            finally:
+                writer.close()
+        except _RollBack:
+            batch = None
+        except FileError as e:
+            result.file_errors.append(str(e))
+            batch = None
+        if batch is None:
+            if result.file_errors:
+                result.rows_posted = result.rows_present = result.rows_updated = 0
+            status = ImportBatch.Status.FAILED if result.file_errors else ImportBatch.Status.DRY_RUN
+            sha = _safe_result(digest)
+            batch = _new_batch(kind, source, path, started, user, dry_run)
+            _finish(batch, result, sha, now(), status)
+    result.batch_id = batch.pk
+    result.problems.sort(key=lambda p: p.line)
+    if result.rows_rejected and not result.file_errors:
+        result.rejects_path = rejects
+    elif rejects.exists() and (rejects_path is None or result.file_errors):
+        rejects.unlink()  # a stale list from an earlier run of this file would mislead
+    result.seconds = perf_counter() - clock
+    return result
+
+
+def _safe_result(digest: Any) -> str:
+    try:
+        return digest.result() if digest else ""
+    except OSError:
+        return ""
+
+
+def _new_batch(
+    kind: str, source: str, path: Path, started: datetime, user: Any, dry_run: bool
+) -> ImportBatch:
+    return ImportBatch.objects.create(
+        kind=kind,
+        source=source,
+        filename=path.name[:255],
+        sha256="",
+        started_at=started,
+        dry_run=dry_run,
+        user=user if getattr(user, "pk", None) else None,
+    )
+
+
+def _finish(
+    batch: ImportBatch, result: ImportResult, sha: str, finished: datetime, status: str
+) -> None:
+    batch.sha256 = sha
+    batch.finished_at = finished
+    batch.status = status
+    batch.rows_read = result.rows_read
+    batch.rows_posted = result.rows_posted
+    batch.rows_updated = result.rows_updated
+    batch.rows_unchanged = result.rows_present
+    batch.rows_rejected = result.rows_rejected
+    batch.message = result.summary()
+    batch.save()
+    record(
+        "import",
+        object_type="imports.ImportBatch",
+        object_id=str(batch.pk),
+        summary=f"{batch.kind} from {batch.filename}: {result.summary()}",
+        after={
+            "kind": batch.kind,
+            "source": batch.source,
+            "filename": batch.filename,
+            "sha256": sha,
+            "status": status,
+            "rows_read": result.rows_read,
+            "rows_posted": result.rows_posted,
+            "rows_updated": result.rows_updated,
+            "rows_present": result.rows_present,
+            "rows_rejected": result.rows_rejected,
+        },
+    )

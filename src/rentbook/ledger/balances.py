@@ -1,0 +1,130 @@
+"""An account's position on a day: balance, weekly charge, arrears in weeks, technical arrears.
+
+Technical arrears are the part of a balance that money already on its way will clear: Housing
+Benefit paid four-weekly in arrears, Universal Credit managed payments paid monthly in arrears,
+and a direct debit collected after the rent week has started. They are shown apart from true
+arrears so an officer does not chase a tenant for the landlord's own payment cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, Sum
+
+from rentbook.ledger.models import Account, Benefit, Kind, PaymentMethod, Transaction
+from rentbook.money import weeks_of_charge
+
+#: How long after a regular credit the next one may still be on its way, by stream.
+GRACE_DAYS = 10
+
+
+@dataclass(frozen=True)
+class RegularCredit:
+    """The last credit of a stream that pays in arrears (HB, UC managed payment, DD)."""
+
+    amount: int  # pence, positive
+    posted_on: date
+    period_start: date | None
+    period_end: date | None
+
+    @property
+    def cycle_days(self) -> int:
+        if self.period_start and self.period_end:
+            return (self.period_end - self.period_start).days + 1
+        return 28
+
+    @property
+    def covered_to(self) -> date:
+        return self.period_end or self.posted_on
+
+
+def pending(credit: RegularCredit | None, charged_since_cover: int, as_of: date) -> int:
+    """What the next credit of a stream is expected to pay towards charges already debited.
+
+    Nothing is pending once the stream is overdue (its cycle plus a grace period has passed
+    since the last credit): a missed direct debit or a stopped benefit is true arrears.
+    """
+    if credit is None or (as_of - credit.posted_on).days > credit.cycle_days + GRACE_DAYS:
+        return 0
+    return max(0, min(charged_since_cover, credit.amount))
+
+
+def technical_arrears(balance: int, pendings: list[int]) -> int:
+    """The part of a positive balance that pending regular credits will clear."""
+    return max(0, min(balance, sum(pendings)))
+
+
+@dataclass(frozen=True)
+class Position:
+    balance: int
+    weekly_charge: int
+    charges: list[tuple[str, str, int]]
+    technical_arrears: int
+    last_payment_on: date | None
+    last_payment_amount: int | None
+
+    @property
+    def true_arrears(self) -> int:
+        return max(0, self.balance - self.technical_arrears)
+
+    @property
+    def weeks_in_arrears(self) -> float | None:
+        return weeks_of_charge(max(self.balance, 0), self.weekly_charge)
+
+
+def _streams(account: Account) -> list[str]:
+    """The payment streams of this account that pay in arrears."""
+    methods: list[str] = []
+    if account.benefit == Benefit.HOUSING_BENEFIT:
+        methods.append(PaymentMethod.HOUSING_BENEFIT)
+    if account.benefit == Benefit.UNIVERSAL_CREDIT_MANAGED:
+        methods.append(PaymentMethod.UNIVERSAL_CREDIT)
+    if account.payment_method == PaymentMethod.DIRECT_DEBIT:
+        methods.append(PaymentMethod.DIRECT_DEBIT)
+    return methods
+
+
+def account_position(account: Account, as_of: date) -> Position:
+    txns = Transaction.objects.filter(account=account, posted_on__lte=as_of)
+    balance = txns.aggregate(total=Sum("amount"))["total"] or 0
+
+    tenancy = account.tenancy
+    charge_day = as_of
+    if tenancy.end_date is not None and tenancy.end_date < as_of:
+        charge_day = tenancy.end_date
+    lines = account.charge_lines.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=charge_day),
+        effective_from__lte=charge_day,
+    ).order_by("code")
+    charges = [(c.code, c.description, c.weekly_amount) for c in lines]
+
+    last_payment = txns.filter(kind=Kind.PAYMENT).order_by("-posted_on", "-id").first()
+
+    pendings = []
+    for method in _streams(account):
+        last = txns.filter(kind=Kind.PAYMENT, method=method).order_by("-posted_on", "-id").first()
+        credit = (
+            RegularCredit(-last.amount, last.posted_on, last.period_start, last.period_end)
+            if last is not None
+            else None
+        )
+        since = 0
+        if credit is not None:
+            since = (
+                txns.filter(kind=Kind.CHARGE, posted_on__gt=credit.covered_to).aggregate(
+                    total=Sum("amount")
+                )["total"]
+                or 0
+            )
+        pendings.append(pending(credit, since, as_of))
+
+    return Position(
+        balance=balance,
+        weekly_charge=sum(c[2] for c in charges),
+        charges=charges,
+        technical_arrears=technical_arrears(balance, pendings),
+        last_payment_on=last_payment.posted_on if last_payment else None,
+        last_payment_amount=-last_payment.amount if last_payment else None,
+    )

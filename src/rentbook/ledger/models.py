@@ -1,0 +1,143 @@
+"""Rent accounts, charge schedules and the append-only transaction ledger (integer pence).
+
+Sign convention: a positive amount increases what the tenant owes (a charge, a refund, a
+returned payment), a negative amount reduces it (a payment, a benefit credit, a write-off).
+The balance is the sum of an account's transactions; positive means arrears.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from rentbook.portfolio.models import Tenancy
+
+
+class PaymentMethod(models.TextChoices):
+    DIRECT_DEBIT = "direct_debit", "Direct debit"
+    STANDING_ORDER = "standing_order", "Standing order"
+    CARD = "card", "Debit or credit card"
+    CASH = "cash", "Cash at the office"
+    POST_OFFICE = "post_office", "Post Office"
+    PAYPOINT = "paypoint", "PayPoint"
+    ALLPAY = "allpay", "Allpay"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CHEQUE = "cheque", "Cheque"
+    HOUSING_BENEFIT = "housing_benefit", "Housing Benefit"
+    UNIVERSAL_CREDIT = "universal_credit", "Universal Credit paid to the landlord"
+    DHP = "dhp", "Discretionary Housing Payment"
+    OTHER = "other", "Other"
+
+
+#: Methods by which the state, not the tenant, pays: they are benefit credits.
+BENEFIT_METHODS = frozenset(
+    {PaymentMethod.HOUSING_BENEFIT, PaymentMethod.UNIVERSAL_CREDIT, PaymentMethod.DHP}
+)
+
+
+class Benefit(models.TextChoices):
+    NONE = "none", "None"
+    HOUSING_BENEFIT = "housing_benefit", "Housing Benefit"
+    UNIVERSAL_CREDIT = "universal_credit", "Universal Credit (paid to the tenant)"
+    UNIVERSAL_CREDIT_MANAGED = "universal_credit_managed", "Universal Credit (managed payment)"
+
+
+class Kind(models.TextChoices):
+    CHARGE = "charge", "Rent or service charge"
+    PAYMENT = "payment", "Payment"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    REVERSAL = "reversal", "Reversal"
+    REFUND = "refund", "Refund"
+    WRITE_OFF = "write_off", "Write-off"
+    WRITE_ON = "write_on", "Write-on"
+    COURT_COSTS = "court_costs", "Court costs"
+    RECHARGE = "recharge", "Rechargeable repair"
+
+
+#: The sign each kind's amount must have: +1 owed more, -1 owed less, 0 either.
+KIND_SIGN: dict[str, int] = {
+    Kind.CHARGE: 1,
+    Kind.PAYMENT: -1,
+    Kind.ADJUSTMENT: 0,
+    Kind.REVERSAL: 0,
+    Kind.REFUND: 1,
+    Kind.WRITE_OFF: -1,
+    Kind.WRITE_ON: 1,
+    Kind.COURT_COSTS: 1,
+    Kind.RECHARGE: 1,
+}
+
+
+class Account(models.Model):
+    """The rent account of one tenancy. Its reference is the tenancy reference."""
+
+    tenancy = models.OneToOneField(Tenancy, on_delete=models.PROTECT, related_name="account")
+    reference = models.CharField(max_length=30, unique=True)
+    payment_method = models.CharField(
+        max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    benefit = models.CharField(max_length=30, choices=Benefit.choices, default=Benefit.NONE)
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ChargeLine(models.Model):
+    """One line of a charge schedule: rent or one service charge, weekly, with dates."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="charge_lines")
+    code = models.CharField(max_length=20)
+    description = models.CharField(max_length=100, blank=True)
+    weekly_amount = models.BigIntegerField(help_text="pence per collection week")
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=30)
+    source_ref = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["account", "effective_from", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref"], name="chargeline_source_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} from {self.effective_from}"
+
+
+class LedgerIsAppendOnly(Exception):
+    """Raised on an attempt to change or delete a posted transaction."""
+
+
+class Transaction(models.Model):
+    """One posted ledger entry. Never updated or deleted: corrections are reversals."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="transactions")
+    posted_on = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices, blank=True)
+    amount = models.BigIntegerField(help_text="pence; positive is owed by the tenant")
+    charge_code = models.CharField(max_length=20, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    reverses_ref = models.CharField(max_length=80, blank=True)
+    description = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=30)
+    source_ref = models.CharField(max_length=80)
+    # A plain id, not a foreign key: imports is listed after ledger and may not be imported here.
+    batch_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref"], name="transaction_source_ref")
+        ]
+        indexes = [models.Index(fields=["account", "posted_on"], name="transaction_account_date")]
+
+    def __str__(self) -> str:
+        return f"{self.posted_on} {self.kind} {self.amount}p"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise LedgerIsAppendOnly("posted transactions cannot be changed; post a reversal")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("posted transactions cannot be deleted; post a reversal")

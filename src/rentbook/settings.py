@@ -1,0 +1,163 @@
+"""One settings module, configured by the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else int(value)
+
+
+BASE_DIR = Path(__file__).resolve().parent
+
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "rentbook-insecure-development-key-change-me")
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "django_htmx",
+    # Our apps, in dependency order: each imports only from those above it.
+    "rentbook.portfolio",
+    "rentbook.audit",
+    "rentbook.ledger",
+    "rentbook.imports",
+    "rentbook.simulate",
+    "rentbook.policy",
+    "rentbook.cases",
+    "rentbook.engine",
+    "rentbook.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Serves static files in the demo and in production without a separate web server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "rentbook.audit.middleware.AuditActorMiddleware",
+    "rentbook.web.middleware.ReadOnlyRoleMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "rentbook.urls"
+WSGI_APPLICATION = "rentbook.wsgi.application"
+AUTH_USER_MODEL = "portfolio.User"
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:sign-in"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rentbook.web.context.landlord",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{Path.cwd() / 'rentbook.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers carry on while the arrears run or an import writes; IMMEDIATE
+        # transactions take the write lock up front, so writers queue instead of failing.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            " PRAGMA cache_size=-200000; PRAGMA temp_store=MEMORY;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# whitenoise serves straight from the apps' static folders (built by `make install`), so
+# neither the demo nor the tests need collectstatic; set STATIC_ROOT to collect them anyway.
+STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
+
+# Repeated failed sign-ins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for
+# one username from one address, sign-in is refused for AXES_COOLOFF_TIME hours.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
+# Staff sign in at our own page; axes answers a locked-out attempt with AXES_LOCKOUT_TEMPLATE.
+AXES_USERNAME_FORM_FIELD = "username"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # axes logs usernames; personal data stays out of logs.
+    "loggers": {"axes": {"level": "ERROR"}},
+}
+
+# A rendered PDF (statement, letter) that takes longer than this is stopped.
+RENTBOOK_PDF_TIMEOUT_SECONDS = envint("RENTBOOK_PDF_TIMEOUT_SECONDS", 30)
+
+# The landlord: its name and branding on every page and letter.
+RENTBOOK_LANDLORD_NAME = os.environ.get("RENTBOOK_LANDLORD_NAME", "Demo Homes")
+# Which weeks of each rent year are rent-free (rentbook.ledger.calendar.RentFreeRule.parse).
+RENTBOOK_RENT_FREE_WEEKS = os.environ.get("RENTBOOK_RENT_FREE_WEEKS", "christmas=2,year-end=2")
+# england, wales or scotland: which law the legal pathway follows.
+RENTBOOK_JURISDICTION = os.environ.get("RENTBOOK_JURISDICTION", "england")

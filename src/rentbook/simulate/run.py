@@ -1,0 +1,106 @@
+"""Run the simulation in chunks of tenancies and write the three import files."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import polars as pl
+
+from rentbook.ledger.calendar import RentFreeRule
+from rentbook.simulate.accounts import simulate_ledger
+from rentbook.simulate.params import SimulationParams
+from rentbook.simulate.portfolio import Tenancies, make_tenancies
+from rentbook.simulate.rows import charge_rows, landlord, tenancy_rows, transaction_rows
+from rentbook.simulate.weeks import build_grid
+
+# Tenancies per chunk: big enough for numpy to pay off, small enough that a chunk's dense
+# (tenancy x week) arrays and rows stay well under a gigabyte. Part of the output's identity:
+# changing it changes the random streams, so the same seed would give different files.
+CHUNK = 8000
+
+
+@dataclass(frozen=True)
+class Summary:
+    tenancies: int
+    tenants: int
+    charges: int
+    transactions: int
+    start: date
+    end: date
+
+
+def _write(files: dict[str, BinaryIO], frames: dict[str, pl.DataFrame], header: bool) -> None:
+    for name, frame in frames.items():
+        frame.write_csv(files[name], include_header=header, date_format="%Y-%m-%d")
+
+
+def _rng(seed: int, *path: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([seed, *path]))
+
+
+def simulate(
+    *,
+    tenancies: int,
+    years: int,
+    seed: int,
+    out: Path,
+    end: date,
+    rule: RentFreeRule,
+    params: SimulationParams | None = None,
+) -> Summary:
+    """Write tenancies.csv, charges.csv and transactions.csv for a synthetic landlord."""
+    params = params or SimulationParams()
+    if tenancies < 1 or years < 1:
+        raise ValueError("tenancies and years must be at least 1")
+    grid = build_grid(end, years, params.burn_in_weeks, rule, params.uc_wait_weeks)
+    homes, ten = make_tenancies(tenancies, years, grid, params, _rng(seed, 0))
+    land = landlord(homes, _rng(seed, 1))
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {"tenancies": 0, "charges": 0, "transactions": 0}
+    files = {
+        name: (out / f"{name}.csv").open("wb") for name in ("tenancies", "charges", "transactions")
+    }
+    # Writing a chunk (polars, outside the GIL) overlaps simulating the next (numpy); at most
+    # two chunks are in memory at once.
+    pending: Future | None = None
+    try:
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            for k, lo in enumerate(range(0, tenancies, CHUNK)):
+                numbers = np.arange(lo, min(lo + CHUNK, tenancies))
+                part = Tenancies(
+                    home=ten.home[numbers],
+                    start=ten.start[numbers],
+                    end=ten.end[numbers],
+                    end_reason=ten.end_reason[numbers],
+                )
+                rng = _rng(seed, 2, k)
+                ledger = simulate_ledger(homes, part, grid, params, rng)
+                frames = {
+                    "tenancies": tenancy_rows(land, part, numbers, ledger, grid, params, rng),
+                    "charges": charge_rows(homes, part, numbers, grid),
+                    "transactions": transaction_rows(ledger, numbers, grid, params),
+                }
+                del ledger
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(_write, files, frames, k == 0)
+                for name, frame in frames.items():
+                    counts[name] += frame.height
+            if pending is not None:
+                pending.result()
+    finally:
+        for f in files.values():
+            f.close()
+    return Summary(
+        tenancies=tenancies,
+        tenants=counts["tenancies"],
+        charges=counts["charges"],
+        transactions=counts["transactions"],
+        start=grid.start,
+        end=end,
+    )

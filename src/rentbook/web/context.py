@@ -1,0 +1,45 @@
+"""What every page's template needs: the landlord, the service navigation, the user's rights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from rentbook.web import permissions
+
+
+def landlord(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "landlord_name": settings.RENTBOOK_LANDLORD_NAME,
+        "navigation": navigation(request) if signed_in else [],
+        "can_change": permissions.can_change(user),
+    }
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match else ""
+    items = [
+        {
+            "text": "Find an account",
+            "href": reverse("web:home"),
+            "current": here in {"web:home", "web:account", "web:statement"},
+        }
+    ]
+    if permissions.can_read_audit_log(user):
+        items.append(
+            {
+                "text": "Audit log",
+                "href": reverse("web:audit-log"),
+                "current": here == "web:audit-log",
+            }
+        )
+    if permissions.is_administrator(user):
+        items.append({"text": "Administration", "href": "/admin/", "current": False})
+    return items

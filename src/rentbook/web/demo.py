@@ -1,0 +1,82 @@
+"""The demo landlord: a simulated portfolio loaded through the import door, and demo users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from rentbook.imports.services import ImportResult, import_file
+from rentbook.ledger.calendar import RentFreeRule
+from rentbook.portfolio.models import Patch, Role, Tenancy, User
+from rentbook.simulate.run import simulate
+
+DEMO_PASSWORD = "rentbook-demo"
+
+
+def last_sunday(today: date) -> date:
+    """The Sunday that ended the last complete rent week before ``today``."""
+    return today - timedelta(days=today.weekday() + 1)
+
+
+#: (username, first name, last name, role)
+DEMO_USERS = [
+    ("officer", "Olu", "Adeyemi", Role.INCOME_OFFICER),
+    ("teamleader", "Tess", "Lowry", Role.TEAM_LEADER),
+    ("manager", "Mani", "Kaur", Role.INCOME_MANAGER),
+    ("auditor", "Aud", "Reid", Role.AUDITOR),
+    ("admin", "Ada", "Marsh", Role.ADMINISTRATOR),
+]
+
+
+def build_demo_landlord(
+    directory: Path,
+    *,
+    tenancies: int,
+    years: int,
+    seed: int,
+    end: date,
+    say: Callable[[str], object],
+) -> list[ImportResult]:
+    """Simulate a landlord and import it, unless the database already holds tenancies."""
+    if Tenancy.objects.exists():
+        say("The database already holds a portfolio: using it.")
+        return []
+    say(f"Simulating {tenancies:,} tenancies over {years} years…")
+    directory.mkdir(parents=True, exist_ok=True)
+    simulate(
+        tenancies=tenancies,
+        years=years,
+        seed=seed,
+        out=directory,
+        end=end,
+        rule=RentFreeRule.parse(settings.RENTBOOK_RENT_FREE_WEEKS),
+    )
+    results = []
+    for kind in ("tenancies", "charges", "transactions"):
+        result = import_file(kind, directory / f"{kind}.csv", source="demo")
+        say(f"Imported {kind}: {result.rows_posted:,} rows posted.")
+        results.append(result)
+    return results
+
+
+@transaction.atomic
+def ensure_demo_users() -> list[User]:
+    users = []
+    for username, first, last, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "role": role}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+            user.save()
+        users.append(user)
+    officer = users[0]
+    # The demo officer works the first two patches; the team leader sees them all.
+    for patch in Patch.objects.order_by("code")[:2]:
+        patch.officers.add(officer)
+    return users

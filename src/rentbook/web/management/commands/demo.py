@@ -1,0 +1,52 @@
+"""`rentbook demo`: build a demo landlord through the import door, create a user for each role,
+print the address and the sign-ins, and serve the site."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from rentbook.web.demo import DEMO_PASSWORD, build_demo_landlord, ensure_demo_users, last_sunday
+
+
+class Command(BaseCommand):
+    help = "Build a demo landlord (if the database has none), create demo users and serve the site."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tenancies", type=int, default=2000)
+        parser.add_argument("--years", type=int, default=3)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--dir", default="var/demo", help="where the import files are written")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+        parser.add_argument("--no-serve", action="store_true", help="build, then stop")
+
+    def handle(self, *args, **opts) -> None:  # type: ignore[no-untyped-def]
+        started = time.monotonic()
+        call_command("migrate", verbosity=0)
+        results = build_demo_landlord(
+            Path(opts["dir"]),
+            tenancies=opts["tenancies"],
+            years=opts["years"],
+            seed=opts["seed"],
+            # The history ends last Sunday, so the demo looks current on the day it is built.
+            end=last_sunday(timezone.localdate()),
+            say=self.stdout.write,
+        )
+        for result in results:
+            if result.rows_rejected or result.file_errors:
+                raise CommandError(f"the demo import was refused: {result}")
+        users = ensure_demo_users()
+        took = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Demo landlord ready in {took:.0f} s."))
+        self.stdout.write("")
+        self.stdout.write(f"  Open http://{opts['addr']}/ and sign in as one of:")
+        for user in users:
+            self.stdout.write(f"    {user.username:<12} {user.get_role_display()}")
+        self.stdout.write(f"  Every demo user's password is: {DEMO_PASSWORD}")
+        self.stdout.write("")
+        if not opts["no_serve"]:
+            call_command("runserver", opts["addr"], use_reloader=False)

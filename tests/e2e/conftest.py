@@ -1,0 +1,57 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded one)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ..web.conftest import _fast_password_hashing, make_user  # noqa: F401 (shared fixtures)
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make
+# from it are safe because the browser, not Django, owns that loop.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+DIST = ROOT / "src" / "rentbook" / "web" / "static" / "dist" / "rentbook.css"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not DIST.exists():
+        pytest.fail("static assets are not built: run `make install` (npm ci + build-assets)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def check_accessibility(page) -> None:
+    """Fail on any serious or critical axe-core violation on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+        }"""
+    )
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"accessibility violations on {page.url}: {bad}"

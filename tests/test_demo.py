@@ -1,0 +1,34 @@
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from rentbook.ledger.models import Transaction
+from rentbook.portfolio.models import Role, Tenancy, User
+from rentbook.web.demo import DEMO_PASSWORD, last_sunday
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_role(tmp_path):
+    call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, verbosity=0)
+    assert Tenancy.objects.count() == 40
+    assert Transaction.objects.filter(source="demo").exists()
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.is_staff == (user.role == Role.ADMINISTRATOR)
+    assert User.objects.get(username="officer").patches.exists()
+
+    rows = Transaction.objects.count()
+    call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, verbosity=0)
+    assert Transaction.objects.count() == rows
+    assert User.objects.count() == len(Role.values)
+
+
+@pytest.mark.parametrize(
+    ("today", "sunday"),
+    [(date(2026, 11, 23), date(2026, 11, 22)), (date(2026, 11, 22), date(2026, 11, 15))],
+)
+def test_the_demo_history_ends_with_the_last_complete_rent_week(today, sunday):
+    assert last_sunday(today) == sunday
