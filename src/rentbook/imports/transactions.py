@@ -211,6 +211,8 @@ class SeenRefs:
         order = np.argsort(hashes)
         wanted = hashes[order]
         for known, lines in self._batches:  # in file order, so the first match is the first line
+            if len(known) == 0:  # a batch whose rows were all rejected
+                continue
             at = np.searchsorted(known, wanted).clip(0, len(known) - 1)
             hit = (known[at] == wanted) & (found[order] == 0)
             found[order[hit]] = lines[at[hit]]
