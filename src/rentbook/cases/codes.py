@@ -54,9 +54,11 @@ ACTION_CODES: tuple[ActionCode, ...] = (
     _a("PTP", "Promise to pay", C.ARRANGEMENT, promise=True),
     _a("ARR", "Repayment arrangement agreed", C.ARRANGEMENT),
     _a("ARRN", "Broken arrangement renegotiated", C.ARRANGEMENT),
+    _a("ARO", "Repayment arrangement offered: not agreed", C.ARRANGEMENT),
     # help with money and benefits
     _a("MAR", "Referred to money or debt advice", C.BENEFIT),
     _a("BEN", "Helped with a Housing Benefit or Universal Credit claim", C.BENEFIT),
+    _a("BCK", "Benefit entitlement checked (HB, UC, DHP)", C.BENEFIT),
     _a("DHP", "Discretionary Housing Payment applied for", C.BENEFIT),
     _a("APA", "Managed payment (APA) or deductions requested from DWP", C.BENEFIT),
     _a("SWK", "Referred to social work or support services", C.BENEFIT),
