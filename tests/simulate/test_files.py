@@ -157,3 +157,18 @@ def test_nothing_is_posted_after_the_end(small_run):
     posted = read(small_run, "transactions")["posted_on"].str.to_date()
     assert posted.max() <= END
     assert posted.min() == date(2023, 7, 3)
+
+
+def test_postcodes_stay_valid_beyond_99_patches():
+    # A large landlord has more patches than a postcode area has districts (1 to 99).
+    import numpy as np
+
+    from rentbook.imports.tenancies import _POSTCODE
+    from rentbook.simulate.people import addresses
+
+    patch = np.arange(0, 1800, dtype=np.int64)  # about 1.5 million homes
+    postcodes = addresses(len(patch), patch, np.random.default_rng(1)).get_column("postcode")
+    bad = postcodes.filter(~postcodes.str.contains(_POSTCODE))
+    assert bad.len() == 0, bad.head(5).to_list()
+    assert postcodes.str.slice(0, 2).is_in(["RG", "RH", "RM"]).sum() == 0
+    assert postcodes.n_unique() > 1000

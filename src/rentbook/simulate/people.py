@@ -1,8 +1,8 @@
 """Made-up people and addresses in plausible UK form.
 
 Phone numbers come from Ofcom's ranges reserved for drama (07700 900xxx, 0113 496 0xxx),
-emails use example.com and postcodes the non-existent area "RB", so nothing here can reach or
-describe a real person or home.
+emails use example.com and postcodes the non-existent areas "RB", "RC" and so on, so nothing
+here can reach or describe a real person or home.
 """
 
 from __future__ import annotations
@@ -356,6 +356,10 @@ def _choice(rng: np.random.Generator, shares, n: int) -> np.ndarray:
     return rng.choice(len(shares), size=n, p=p / p.sum())
 
 
+#: Postcode areas that do not exist (the real ones beginning with R are RG, RH and RM).
+POSTCODE_AREAS = tuple(f"R{letter}" for letter in "BCDEFJKLNPQSTUVWXYZ")
+
+
 def addresses(homes: int, patch: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
     """Address lines and postcodes for each home; homes are numbered along their street."""
     streets_per_patch = 25
@@ -370,14 +374,16 @@ def addresses(homes: int, patch: np.ndarray, rng: np.random.Generator) -> pl.Dat
             "kind": _gather(STREET_KINDS, kind),
             "unit1": _gather(UNIT_LETTERS, rng.integers(0, len(UNIT_LETTERS), homes)),
             "unit2": _gather(UNIT_LETTERS, rng.integers(0, len(UNIT_LETTERS), homes)),
+            # A postcode district has at most two digits: 99 patches to an area, then the next.
+            "area": _gather(POSTCODE_AREAS, street // streets_per_patch // 99),
         }
     )
     return df.with_columns(
         number=pl.col("home").cum_count().over("street"),
         street_name=pl.concat_str("word", pl.lit(" "), "kind"),
         postcode=pl.concat_str(
-            pl.lit("RB"),
-            (pl.col("street") // streets_per_patch + 1).cast(pl.String),
+            "area",
+            (pl.col("street") // streets_per_patch % 99 + 1).cast(pl.String),
             pl.lit(" "),
             (pl.col("street") % 10).cast(pl.String),
             "unit1",
