@@ -27,11 +27,19 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     here = match.view_name if match else ""
     items = [
         {
+            "text": "Worktray",
+            "href": reverse("web:worktray"),
+            "current": here == "web:worktray",
+        },
+        {
             "text": "Find an account",
             "href": reverse("web:home"),
             "current": here in {"web:home", "web:account", "web:statement"},
-        }
+        },
     ]
+    items.append(
+        {"text": "Arrears runs", "href": reverse("web:runs"), "current": here == "web:runs"}
+    )
     if permissions.can_read_audit_log(user):
         items.append(
             {

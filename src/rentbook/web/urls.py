@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rentbook.web.views import accounts, audit_log, sign_in, statements
+from rentbook.web.views import accounts, audit_log, cases, runs, sign_in, statements, worktray
 
 app_name = "web"
 
@@ -13,4 +13,16 @@ urlpatterns = [
     path("accounts/<str:reference>/statement.csv", statements.statement_csv, name="statement-csv"),
     path("accounts/<str:reference>/statement.pdf", statements.statement_pdf, name="statement-pdf"),
     path("audit-log/", audit_log.audit_log, name="audit-log"),
+    path("worktray/", worktray.worktray, name="worktray"),
+    path("worktray.csv", worktray.worktray_csv, name="worktray-csv"),
+    path("worktray.xlsx", worktray.worktray_xlsx, name="worktray-xlsx"),
+    path("accounts/<str:reference>/record-action/", cases.record_action, name="record-action"),
+    path("accounts/<str:reference>/pause/", cases.pause_case, name="pause-case"),
+    path(
+        "accounts/<str:reference>/pauses/<int:pause_id>/lift/",
+        cases.lift_pause,
+        name="lift-pause",
+    ),
+    path("accounts/<str:reference>/flags/new/", cases.add_flag, name="add-flag"),
+    path("runs/", runs.runs, name="runs"),
 ]

@@ -14,6 +14,7 @@ from rentbook.ledger.models import Account
 from rentbook.ledger.statements import weekly_balances
 from rentbook.web import search
 from rentbook.web.forms import SearchForm
+from rentbook.web.views.cases import case_context
 
 PAGE_SIZE = 25
 
@@ -93,5 +94,6 @@ def account_page(request: HttpRequest, reference: str) -> HttpResponse:
             "chart_rows": chart,
             "chart_range": chart_range,
             "chart_ranges": CHART_RANGES,
+            **case_context(account, as_of),
         },
     )
