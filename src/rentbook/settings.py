@@ -74,7 +74,7 @@ ROOT_URLCONF = "rentbook.urls"
 WSGI_APPLICATION = "rentbook.wsgi.application"
 AUTH_USER_MODEL = "portfolio.User"
 LOGIN_URL = "web:sign-in"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "web:worktray"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
 TEMPLATES = [

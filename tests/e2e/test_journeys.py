@@ -45,6 +45,8 @@ def test_an_officer_finds_an_account_and_its_statement_closes_on_its_balance(
 ):
     make_user(Role.INCOME_OFFICER, "olivia")
     SignInPage(page).open().sign_in("olivia", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Worktray")
+    page.get_by_role("link", name="Find an account").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find an account")
     check_accessibility(page)
 

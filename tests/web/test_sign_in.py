@@ -38,11 +38,11 @@ def test_the_sign_in_page_and_static_files_need_no_sign_in():
     assert response.status_code == 200
 
 
-def test_signing_in_with_the_right_password_goes_to_find_an_account(make_user):
+def test_signing_in_with_the_right_password_goes_to_the_worktray(make_user):
     make_user(Role.INCOME_OFFICER, "olivia")
     response = Client().post(reverse("web:sign-in"), {"username": "olivia", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("web:worktray")
 
 
 def test_a_wrong_password_says_incorrect_username_or_password_without_saying_which(make_user):
