@@ -141,3 +141,102 @@ def accounts(max_size: int = 12):
         return [account(rnd) for _ in range(n)]
 
     return st.builds(rows, st.integers(0, 2**32), st.integers(1, max_size))
+
+
+# ---- escalation histories (england and scotland policies) -----------------------------------
+
+ESCALATION_CODES = [
+    *("CALL", "CALLNA", "SMS", "EMAIL", "INT", "IC1", "IC2", "STMT", "PAP", "MAR", "BCK", "BEN"),
+    *("DHP", "ARO", "ARR", "ARRN", "PTP", "VIS", "VISNA", "NOSP", "S8", "NOP", "NPL", "NLV"),
+    *("CRT", "S11", "HRG", "CBL", "WPA", "XYZ"),
+]
+PRE_ACTION_STEPS = ["CALL", "IC1", "MAR", "BCK", "ARO", "IC2", "VIS", "PAP", "NPL", "NLV"]
+ESCALATION_SPANS = [
+    Duration.parse(s)
+    for s in (
+        "0 days",
+        "6 days",
+        "7 days",
+        "13 days",
+        "14 days",
+        "4 weeks",
+        "5 weeks",
+        "6 months",
+        "7 months",
+        "12 months",
+        "13 months",
+    )
+]
+
+
+def escalation_instant(rnd: random.Random, now: datetime) -> datetime:
+    """An instant at a step's edge: exactly a span before (or after) now, or at its midnight."""
+    span = rnd.choice(ESCALATION_SPANS)
+    at = span.shift(now, rnd.choice([-1, -1, -1, 1]))
+    if rnd.random() < 0.5:
+        at = day_start(at)
+    return at + rnd.choice(NUDGES)
+
+
+def escalation_account(rnd: random.Random) -> dict:
+    """An account part-way along an escalation: arrears in weeks of charge, a diary of the
+    steps policies look for, and notices, court dates, arrangements and holds near their edges.
+    """
+    f = account(rnd)
+    now = f["now"]
+
+    def sometimes(p, make):
+        return make() if rnd.random() < p else None
+
+    charge = rnd.choice([9500, 12345, 12345, 0, None])
+    f["weekly_charge"] = charge
+    weeks = rnd.choice([0, 1, 1, 2, 3, 4, 4, 5, 8, 20])
+    arrears = weeks * (charge or 0) + rnd.choice([0, 0, -1, 1, 1000, -1000])
+    f["arrears"] = arrears
+    technical = rnd.choice([0, 0, 0, 0, 0, None, arrears, arrears // 2, 1])
+    f["technical_arrears"] = technical
+    f["true_arrears"] = (
+        None if technical is None or rnd.random() < 0.1 else max(0, arrears - technical)
+    )
+    f["missed_payments_consecutive"] = sometimes(0.7, lambda: rnd.randint(0, 6))
+    history = [
+        (rnd.choice(ESCALATION_CODES), escalation_instant(rnd, now))
+        for _ in range(rnd.choice([0, 2, 5, 8, 12]))
+    ]
+    if rnd.random() < 0.6:  # most of a pre-action sequence, each step at a week or an edge
+        for code in PRE_ACTION_STEPS:
+            if rnd.random() < 0.85:
+                at = (
+                    escalation_instant(rnd, now)
+                    if rnd.random() < 0.3
+                    else now - timedelta(weeks=rnd.randint(1, 12)) + rnd.choice(NUDGES)
+                )
+                history.append((code, at))
+    history.sort(key=lambda a: a[1])
+    f["actions"] = tuple(history)
+    past = [a for a in history if a[1] <= now]
+    f["last_action_code"], f["last_action_at"] = past[-1] if past else (None, None)
+    f["notice_served"] = sometimes(0.4, lambda: escalation_instant(rnd, now))
+    f["notice_type"] = rnd.choice(["nosp", "section8", "nop", None])
+    f["notice_expires"] = sometimes(0.1, lambda: escalation_instant(rnd, now))
+    f["court_date"] = sometimes(0.3, lambda: escalation_instant(rnd, now))
+    f["court_outcome"] = sometimes(0.5, lambda: rnd.choice(OUTCOMES)) if f["court_date"] else None
+    f["court_struck_out"] = sometimes(0.05, lambda: escalation_instant(rnd, now))
+    f["arrangement_state"] = rnd.choice(["live", "breached", "cancelled", "completed", *[None] * 4])
+    f["arrangement_type"] = rnd.choice(["informal", "formal"])
+    f["arrangement_start"] = sometimes(0.8, lambda: escalation_instant(rnd, now))
+    f["arrangement_breaches"] = sometimes(0.8, lambda: rnd.randint(0, 3))
+    f["pause_until"] = sometimes(0.1, lambda: escalation_instant(rnd, now))
+    f["eviction_date"] = sometimes(0.05, lambda: escalation_instant(rnd, now))
+    f["tenancy_end"] = sometimes(0.05, lambda: escalation_instant(rnd, now).date())
+    flags = [*STANDARD_FLAGS, "assured_tenancy", "assured_tenancy"]
+    f["flags"] = frozenset(x for x in flags if rnd.random() < 0.05)
+    return f
+
+
+def escalation_accounts(max_size: int = 12):
+    def rows(seed: int, n: int) -> list[dict]:
+        rnd = random.Random(seed)
+        return [escalation_account(rnd) for _ in range(n)]
+
+    return st.builds(rows, st.integers(0, 2**32), st.integers(1, max_size))
