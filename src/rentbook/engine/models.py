@@ -60,6 +60,8 @@ class Recommendation(models.Model):
         indexes = [
             models.Index(fields=["run", "patch", "priority"], name="rec_run_patch_priority"),
             models.Index(fields=["run", "action"], name="rec_run_action"),
+            # The worktray's order: a page is a walk of this index, not a sort of the run.
+            models.Index(fields=["run", "-priority", "-balance", "id"], name="rec_run_worktray"),
         ]
 
     def __str__(self) -> str:
