@@ -7,8 +7,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('engine', '0001_initial'),
-        ('ledger', '0002_checkpoints'),
-        ('portfolio', '0001_initial'),
     ]
 
     operations = [
