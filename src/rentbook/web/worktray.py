@@ -245,12 +245,13 @@ def rows_for(recs: Iterable[Recommendation], run: Run) -> list[Row]:
     """Table rows for these recommendations: three small queries for references and names."""
     recs = list(recs)
     text = policy_text(run.policy)
-    accounts = dict(
-        Account.objects.filter(id__in={r.account_id for r in recs}).values_list("id", "reference")
+    found = list(
+        Account.objects.filter(id__in={r.account_id for r in recs}).values_list(
+            "id", "reference", "tenancy_id"
+        )
     )
-    tenancy_of = dict(
-        Account.objects.filter(id__in={r.account_id for r in recs}).values_list("id", "tenancy_id")
-    )
+    accounts = {i: ref for i, ref, _ in found}
+    tenancy_of = {i: t for i, _, t in found}
     names: dict[int, list[str]] = {}
     for t in Tenant.objects.filter(tenancy_id__in=set(tenancy_of.values())).order_by(
         "tenancy_id", "person_no"
