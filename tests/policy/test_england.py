@@ -279,6 +279,8 @@ def decisions(rows):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_a_notice_only_follows_every_pre_action_step(rows):
+    # each account twice: as a secure tenancy (NOSP) and as an assured one (section 8)
+    rows = rows + [{**r, "flags": r["flags"] | {"assured_tenancy"}} for r in rows]
     for facts, d in zip(rows, decisions(rows), strict=True):
         if d.category != "notice":
             continue
