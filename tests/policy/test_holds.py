@@ -90,7 +90,7 @@ def test_hackney_still_passes_its_published_examples():
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20), more=accounts(20))
 def test_property_nothing_demands_payment_in_a_breathing_space(policy, rows, more):
     one, many = evaluators(policy)
