@@ -161,3 +161,5 @@ RENTBOOK_LANDLORD_NAME = os.environ.get("RENTBOOK_LANDLORD_NAME", "Demo Homes")
 RENTBOOK_RENT_FREE_WEEKS = os.environ.get("RENTBOOK_RENT_FREE_WEEKS", "christmas=2,year-end=2")
 # england, wales or scotland: which law the legal pathway follows.
 RENTBOOK_JURISDICTION = os.environ.get("RENTBOOK_JURISDICTION", "england")
+# The policy the arrears run decides with: a shipped policy's name or a path to a .toml file.
+RENTBOOK_POLICY = os.environ.get("RENTBOOK_POLICY", "hackney")
