@@ -69,6 +69,8 @@ def test_an_officer_finds_an_account_and_its_statement_closes_on_its_balance(
 def test_an_exact_reference_opens_the_account_directly(page, make_user, accounts):
     make_user(Role.TEAM_LEADER, "tara")
     SignInPage(page).open().sign_in("tara", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Worktray")
+    page.goto("/")
     FindAccountPage(page).search("T000121")
     AccountPage(page).check()
     assert page.url.endswith("/accounts/T000121/")
