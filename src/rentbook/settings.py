@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     # Our apps, in dependency order: each imports only from those above it.
     "rentbook.portfolio",
     "rentbook.audit",
@@ -163,3 +165,11 @@ RENTBOOK_RENT_FREE_WEEKS = os.environ.get("RENTBOOK_RENT_FREE_WEEKS", "christmas
 RENTBOOK_JURISDICTION = os.environ.get("RENTBOOK_JURISDICTION", "england")
 # The policy the arrears run decides with: a shipped policy's name or a path to a .toml file.
 RENTBOOK_POLICY = os.environ.get("RENTBOOK_POLICY", "hackney")
+# Background work (the arrears run behind the site's button): Django's tasks API through
+# django-tasks, stored in the database by django-tasks-db; `rentbook db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("RENTBOOK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

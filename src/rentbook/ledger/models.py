@@ -141,3 +141,64 @@ class Transaction(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise LedgerIsAppendOnly("posted transactions cannot be deleted; post a reversal")
+
+
+class Checkpoint(models.Model):
+    """A summary of the whole ledger up to a date, so the arrears run reads only recent rows.
+
+    Holds every transaction posted on or before ``as_at`` whose id is at most ``through_id``;
+    anything else (recent rows, and late rows back-dated to before ``as_at``) is read from the
+    ledger itself. See ledger/positions.py.
+    """
+
+    as_at = models.DateField()
+    through_id = models.BigIntegerField(help_text="the highest transaction id it includes")
+    made_at = models.DateTimeField()
+    accounts = models.IntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"ledger checkpoint as at {self.as_at}"
+
+
+class AccountCheckpoint(models.Model):
+    """One account's position at a checkpoint: its balance, its last payment, the last
+    credit of each stream that pays in arrears (HB, UC managed payment, direct debit), and
+    its weekly and daily sums just before the checkpoint."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="rows")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    balance = models.BigIntegerField(default=0)
+    last_payment_on = models.DateField(null=True)
+    hb_on = models.DateField(null=True)
+    hb_id = models.BigIntegerField(null=True)
+    hb_amount = models.BigIntegerField(null=True)
+    hb_start = models.DateField(null=True)
+    hb_end = models.DateField(null=True)
+    hb_charged = models.BigIntegerField(null=True, help_text="charges after its cover")
+    uc_on = models.DateField(null=True)
+    uc_id = models.BigIntegerField(null=True)
+    uc_amount = models.BigIntegerField(null=True)
+    uc_start = models.DateField(null=True)
+    uc_end = models.DateField(null=True)
+    uc_charged = models.BigIntegerField(null=True, help_text="charges after its cover")
+    dd_on = models.DateField(null=True)
+    dd_id = models.BigIntegerField(null=True)
+    dd_amount = models.BigIntegerField(null=True)
+    dd_start = models.DateField(null=True)
+    dd_end = models.DateField(null=True)
+    dd_charged = models.BigIntegerField(null=True, help_text="charges after its cover")
+    # The weeks and days just before ``as_at``, oldest first, as comma-separated pence: the
+    # run's look-back (missed payments, the arrears trend) without reading those rows again.
+    weeks_charged = models.TextField(default="")
+    weeks_tenant_paid = models.TextField(default="")
+    weeks_net = models.TextField(default="")
+    days_net = models.TextField(default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "account"], name="one_row_per_checkpoint")
+        ]
