@@ -19,6 +19,7 @@ from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
 from rentbook.imports.results import ImportResult, RejectsWriter
 from rentbook.imports.run import Run
+from rentbook.ledger.positions import checkpoint_date, refresh_checkpoints
 
 Importer = Callable[[Table, Run], None]
 
@@ -107,6 +108,9 @@ def import_file(
             batch = _new_batch(kind, source, path, started, user, dry_run)
             _finish(batch, result, sha, now(), status)
     result.batch_id = batch.pk
+    if kind == "transactions" and batch.status == ImportBatch.Status.POSTED and result.rows_posted:
+        # the arrears run reads a checkpoint plus recent rows: keep the checkpoint recent
+        refresh_checkpoints(checkpoint_date(timezone.localdate(now())))
     result.problems.sort(key=lambda p: p.line)
     if result.rows_rejected and not result.file_errors:
         result.rejects_path = rejects
