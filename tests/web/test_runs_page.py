@@ -101,6 +101,6 @@ def test_starting_a_run_hands_it_to_the_engine(client_for, account, settings):
     )
     assert response.status_code == 302
     run = Run.objects.get(as_of=as_of, policy="hackney")
-    assert run.status == Run.Status.DONE
+    assert run.status == Run.Status.DONE, run.message
     assert run.started_by.role == Role.INCOME_MANAGER
     assert run.recommendations.get().account == account
