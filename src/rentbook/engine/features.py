@@ -501,8 +501,9 @@ def _missed(as_of: date, frame: pl.DataFrame, weeks: pl.DataFrame, open_sql: str
         ahead = np.where(expected[:, k], np.where(met, ahead - share[:, k], 0), ahead)
     counts = missed.astype(np.int64)
     due = expected.astype(np.int64)
-    # promises to pay falling in a scored week: kept if the tenant paid that much that week
-    ptp_missed, ptp_due = _promises(as_of, open_sql, position, paid, n, w)
+    # a promise to pay falling in a scored week is one more expected payment, on top of the
+    # week's share: kept if the tenant paid the share plus the promised amount that week
+    ptp_missed, ptp_due = _promises(as_of, open_sql, position, paid, share)
     counts += ptp_missed
     due += ptp_due
     scored = slice(w - SCORED_WEEKS, w)
@@ -524,7 +525,8 @@ def _missed(as_of: date, frame: pl.DataFrame, weeks: pl.DataFrame, open_sql: str
     )
 
 
-def _promises(as_of, open_sql, position, paid, n, w):  # type: ignore[no-untyped-def]
+def _promises(as_of, open_sql, position, paid, share):  # type: ignore[no-untyped-def]
+    n, w = paid.shape
     monday = week_start(as_of)
     first = monday - timedelta(weeks=SCORED_WEEKS)
     sql = (
@@ -545,7 +547,7 @@ def _promises(as_of, open_sql, position, paid, n, w):  # type: ignore[no-untyped
             continue
         k = w + (week_start(on) - monday).days // 7
         due[i, k] += 1
-        wanted = amount if amount and amount > 0 else 1
+        wanted = share[i, k] + (amount if amount and amount > 0 else 1)
         if paid[i, k] < wanted:
             missed[i, k] += 1
     return missed, due
@@ -594,24 +596,22 @@ def _cases(as_of: date, now: datetime, open_sql: str) -> pl.DataFrame:
         .select(
             "account_id",
             pl.col("notice_code").replace_strict(NOTICE_TYPES).alias("notice_type"),
-            pl.col("served").dt.date().alias("notice_served"),
+            pl.col("served").alias("notice_served"),
         )
     )
+    # the pause holding the case: as cases.services.active_pause (the latest started)
     pauses = query_frame(
         f"SELECT p.account_id, {as_text('p.until')}, p.reason FROM {PAUSES} p"
-        " WHERE p.starts_at <= %s"
-        f" AND (p.lifted_at IS NULL OR p.lifted_at > %s) AND p.until >= {_day(as_of)}"
-        f" AND p.account_id IN ({open_sql})",
+        " WHERE p.starts_at <= %s AND (p.lifted_at IS NULL OR p.lifted_at > %s)"
+        f" AND p.until >= {_day(as_of)} AND p.account_id IN ({open_sql})"
+        " ORDER BY p.account_id, p.starts_at, p.id",
         [at, at],
         {"account_id": pl.Int64(), "until": pl.Date(), "reason": pl.Utf8()},
     )
-    pauses = (
-        pauses.sort("account_id", "until", "reason")
-        .group_by("account_id")
-        .agg(
-            pl.col("until").last().alias("pause_until"),
-            pl.col("reason").last().alias("pause_reason"),
-        )
+    # a pause holds through its last day: the fact is the instant that day ends
+    pauses = pauses.group_by("account_id", maintain_order=True).agg(
+        (pl.col("until").last().cast(pl.Datetime("us")) + pl.duration(days=1)).alias("pause_until"),
+        pl.col("reason").last().alias("pause_reason"),
     )
     flags = query_frame(
         f"SELECT f.account_id, f.type FROM {FLAGS} f WHERE f.starts_on <= {_day(as_of)}"

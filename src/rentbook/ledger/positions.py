@@ -508,7 +508,7 @@ def bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:
     cols = ", ".join(qn(c) for c in columns)
     if connection.vendor == "postgresql":
         buf = io.BytesIO()
-        frame.write_csv(buf, include_header=False, quote_style="non_numeric", null="")
+        frame.write_csv(buf, include_header=False, quote_style="non_numeric", null_value="")
         connection.ensure_connection()
         copy_sql = f"COPY {qn(table)} ({cols}) FROM STDIN (FORMAT csv)"
         with connection.connection.cursor() as cur, cur.copy(copy_sql) as copy:
