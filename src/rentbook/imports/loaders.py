@@ -9,6 +9,13 @@ connection, so tests' transactions and ``transaction.atomic`` hold):
 
 Both return how many rows were inserted, so the caller can tell "posted" from "already
 present" without reading the rows back.
+
+A first load into an empty table (``bulk_if_empty``) drops the table's secondary indexes
+(on PostgreSQL its unique constraints too) inside the transaction and builds them again at the
+end: one sort is far cheaper than keeping tens of millions of index entries in order row by
+row. An empty table cannot hold a row that conflicts, so only the file itself can repeat a
+reference; if rebuilding a unique constraint finds one, :class:`BulkLoadConflict` undoes the
+whole import and the caller runs it again the ordinary way, which names the repeated lines.
 """
 
 from __future__ import annotations
@@ -16,12 +23,20 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 import polars as pl
 import psycopg
 from django.db import connection
 
 _counter = itertools.count(1)
+
+#: Whether a loader may drop and rebuild indexes for a first load (off for the retry).
+bulk_loading = ContextVar("bulk_loading", default=True)
+
+
+class BulkLoadConflict(Exception):
+    """A first load repeated a reference the rebuilt unique constraint refused."""
 
 
 class Loader:
@@ -38,8 +53,14 @@ class Loader:
             return ""
         return f" ON CONFLICT ({', '.join(_qn(c) for c in self.conflict)}) DO NOTHING"
 
+    #: Statements that rebuild what a first load dropped, run by ``finish``.
+    rebuild: list[str]
+
     def insert(self, frame: pl.DataFrame) -> int:
         raise NotImplementedError
+
+    def finish(self) -> None:
+        """Rebuild the indexes a first load dropped (before reading the table by them)."""
 
     def close(self) -> None:
         pass
@@ -47,8 +68,12 @@ class Loader:
     def __enter__(self) -> Loader:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        # On an error the caller's transaction is rolled back, which undoes everything done
+        # here; the connection may refuse any statement until then.
+        if exc_type is None:
+            self.finish()
+            self.close()
 
 
 def _qn(name: str) -> str:
@@ -63,10 +88,12 @@ class PostgresLoader(Loader):
         conflict: Sequence[str] | None,
         *,
         keys_checked: bool = False,
+        bulk_if_empty: bool = False,
     ) -> None:
         super().__init__(table, columns, conflict)
         connection.ensure_connection()
         self.pg = connection.connection
+        self.rebuild = []
         self.stage = f"rb_stage_{table}_{next(_counter)}"
         cols = ", ".join(_qn(c) for c in self.columns)
         with self.pg.cursor() as cur:
@@ -84,6 +111,44 @@ class PostgresLoader(Loader):
         self._insert_sql = (
             f"INSERT INTO {_qn(table)} ({cols}) SELECT {cols} FROM {self.stage}" + self.on_conflict
         )
+        if bulk_if_empty and bulk_loading.get():
+            with self.pg.cursor() as cur:
+                cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {_qn(table)})")
+                if cur.fetchone()[0]:
+                    self._drop_secondary_indexes(cur)
+
+    def _drop_secondary_indexes(self, cur: psycopg.Cursor) -> None:
+        table = _qn(self.table)
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'u'",
+            [table],
+        )
+        constraints = cur.fetchall()
+        cur.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+            " WHERE c.conrelid = %s::regclass AND c.conname = i.indexname)",
+            [self.table, table],
+        )
+        indexes = cur.fetchall()
+        for name, definition in constraints:
+            cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_qn(name)}")
+            self.rebuild.append(f"ALTER TABLE {table} ADD CONSTRAINT {_qn(name)} {definition}")
+        for name, definition in indexes:
+            cur.execute(f"DROP INDEX {_qn(name)}")
+            self.rebuild.append(definition)
+        # Index builds sort in memory when they may; the default (64 MB) spills to disk.
+        cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+
+    def finish(self) -> None:
+        with self.pg.cursor() as cur:
+            while self.rebuild:
+                try:
+                    cur.execute(self.rebuild[0])
+                except psycopg.errors.UniqueViolation as e:
+                    raise BulkLoadConflict(str(e)) from e
+                self.rebuild.pop(0)
 
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
@@ -92,6 +157,11 @@ class PostgresLoader(Loader):
         # Text columns are never null in these tables; an empty string must be written
         # quoted, because COPY reads an unquoted empty field as NULL.
         frame.select(self.columns).write_csv(buf, include_header=False, quote_style="non_numeric")
+        if self.rebuild:  # a first load: no unique index to conflict with, nothing to stage
+            with self.pg.cursor() as cur:
+                with cur.copy(self._direct_sql) as copy:
+                    copy.write(buf.getbuffer())
+                return cur.rowcount
         if self.direct:
             inserted = self._copy_direct(buf)
             if inserted is not None:
@@ -142,13 +212,40 @@ class PostgresLoader(Loader):
 
 
 class SqliteLoader(Loader):
-    def __init__(self, table: str, columns: Sequence[str], conflict: Sequence[str] | None) -> None:
+    def __init__(
+        self,
+        table: str,
+        columns: Sequence[str],
+        conflict: Sequence[str] | None,
+        *,
+        bulk_if_empty: bool = False,
+    ) -> None:
         super().__init__(table, columns, conflict)
         connection.ensure_connection()
         self.db = connection.connection
+        self.rebuild = []
         cols = ", ".join(_qn(c) for c in self.columns)
         marks = ", ".join("?" for _ in self.columns)
         self._sql = f"INSERT INTO {_qn(table)} ({cols}) VALUES ({marks})" + self.on_conflict
+        empty = f"SELECT NOT EXISTS (SELECT 1 FROM {_qn(table)})"
+        if bulk_if_empty and bulk_loading.get() and self.db.execute(empty).fetchone()[0]:
+            self._drop_secondary_indexes()
+
+    def _drop_secondary_indexes(self) -> None:
+        # A UNIQUE in the table's definition (an autoindex, no sql) cannot be dropped in
+        # SQLite, and ON CONFLICT needs it: only plain indexes go.
+        rows = self.db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+            " AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%'",
+            [self.table],
+        ).fetchall()
+        for name, definition in rows:
+            self.db.execute(f"DROP INDEX {_qn(name)}")
+            self.rebuild.append(definition)
+
+    def finish(self) -> None:
+        while self.rebuild:
+            self.db.execute(self.rebuild.pop(0))
 
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
@@ -166,13 +263,17 @@ def loader(
     conflict: Sequence[str] | None,
     *,
     keys_checked: bool = False,
+    bulk_if_empty: bool = False,
 ) -> Loader:
     """A bulk writer for ``table``. ``keys_checked``: every foreign key in the rows has been
-    matched against its parent table in this transaction, so the database need not."""
+    matched against its parent table in this transaction, so the database need not.
+    ``bulk_if_empty``: if the table is empty, drop its secondary indexes until ``finish``."""
     if connection.vendor == "postgresql":
-        return PostgresLoader(table, columns, conflict, keys_checked=keys_checked)
+        return PostgresLoader(
+            table, columns, conflict, keys_checked=keys_checked, bulk_if_empty=bulk_if_empty
+        )
     if connection.vendor == "sqlite":
-        return SqliteLoader(table, columns, conflict)
+        return SqliteLoader(table, columns, conflict, bulk_if_empty=bulk_if_empty)
     raise NotImplementedError(f"bulk import into {connection.vendor} is not supported")
 
 

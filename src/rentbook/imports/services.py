@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rentbook.audit.services import acting_as, record
 from rentbook.imports import charges, tenancies, transactions
+from rentbook.imports.loaders import BulkLoadConflict, bulk_loading
 from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
 from rentbook.imports.results import ImportResult, RejectsWriter
@@ -53,7 +54,25 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_file(
+def import_file(kind: str, path: Path | str, **options: Any) -> ImportResult:
+    """Import one file of ``kind``; every outcome is a result, never an exception, except
+    :class:`ImportRefused` for a kind or source that cannot be right.
+
+    Options: ``source``, ``dry_run``, ``rejects_path``, ``user``, ``now``, ``batch_rows``.
+    """
+    try:
+        return _import_once(kind, path, **options)
+    except BulkLoadConflict:
+        # A first load met a reference repeated in the file only when it rebuilt the unique
+        # index, and everything was undone; the ordinary way names each repeated line.
+        token = bulk_loading.set(False)
+        try:
+            return _import_once(kind, path, **options)
+        finally:
+            bulk_loading.reset(token)
+
+
+def _import_once(
     kind: str,
     path: Path | str,
     *,
@@ -64,8 +83,6 @@ def import_file(
     now: Callable[[], datetime] = timezone.now,
     batch_rows: int = 1_000_000,
 ) -> ImportResult:
-    """Import one file of ``kind``; every outcome is a result, never an exception, except
-    :class:`ImportRefused` for a kind or source that cannot be right."""
     if kind not in KINDS:
         raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     source = source.strip()

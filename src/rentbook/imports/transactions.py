@@ -351,7 +351,11 @@ def import_transactions(table: Table, run: Run) -> None:
     result = run.result
     # Every account_id comes from the join with the accounts table read in this transaction.
     with loader(
-        Transaction._meta.db_table, DB_COLUMNS, ("source", "source_ref"), keys_checked=True
+        Transaction._meta.db_table,
+        DB_COLUMNS,
+        ("source", "source_ref"),
+        keys_checked=True,
+        bulk_if_empty=True,
     ) as out:
         checked = ((raw, *check_batch(raw, accounts)) for raw in table.batches)
         for raw, good, problems in _prefetch(checked):
@@ -381,6 +385,7 @@ def import_transactions(table: Table, run: Run) -> None:
                 parts.append(dups)
             run.reject(raw, pl.concat(parts).sort(LINE))
             seen.add(hashes, good.get_column(LINE).to_numpy())
+        out.finish()  # the reversals' look-ups below need the indexes
         if deferred:
             reversals, problems = _check_reversals(pl.concat(deferred), run)
             hashes = SeenRefs.hash(reversals.get_column("source_ref"))
