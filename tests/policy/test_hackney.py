@@ -258,3 +258,12 @@ def test_both_evaluators_agree_on_these_scenarios_perturbed(seed):
         rows.append(facts)
     many = MANY.decide(facts_frame(rows))["rule"].to_list()
     assert many == [ONE.decide(r, explain=False).rule for r in rows]
+
+
+def test_a_paused_case_gets_no_action_and_says_why():
+    paused = snap(pause={"until": "2025-07-01", "reason": "promise of payment"})
+    decision = ONE.decide(snapshot_facts(paused))
+    assert (decision.action, decision.rule) == ("no_action", "paused")
+    assert "the case is paused" in decision.reasons
+    ended = snap(pause={"until": "2025-06-18"})
+    assert ONE.decide(snapshot_facts(ended)).rule != "paused"
