@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from rentbook.engine.models import Run
 from rentbook.ledger.models import Transaction
 from rentbook.portfolio.models import Role, Tenancy, User
 from rentbook.web.demo import DEMO_PASSWORD, last_sunday
@@ -19,11 +20,14 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
         assert user.check_password(DEMO_PASSWORD)
         assert user.is_staff == (user.role == Role.ADMINISTRATOR)
     assert User.objects.get(username="officer").patches.exists()
+    run = Run.objects.get()
+    assert run.status == Run.Status.DONE and run.accounts == run.recommendations.count() > 0
 
     rows = Transaction.objects.count()
     call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, verbosity=0)
     assert Transaction.objects.count() == rows
     assert User.objects.count() == len(Role.values)
+    assert Run.objects.count() == 1  # the same day's run is not made twice
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from rentbook.engine.services import run_arrears
 from rentbook.web.demo import DEMO_PASSWORD, build_demo_landlord, ensure_demo_users, last_sunday
 
 
@@ -40,6 +41,12 @@ class Command(BaseCommand):
             if result.rows_rejected or result.file_errors:
                 raise CommandError(f"the demo import was refused: {result}")
         users = ensure_demo_users()
+        # The weekly arrears run, so the worktray has something to show (idempotent per day).
+        run = run_arrears(timezone.localdate())
+        self.stdout.write(
+            f"Arrears run as of {run.as_of:%-d %B %Y} with the {run.policy} policy: "
+            f"{run.accounts:,} accounts decided."
+        )
         took = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo landlord ready in {took:.0f} s."))
         self.stdout.write("")
