@@ -29,7 +29,7 @@ from rentbook.ledger.calendar import week_start
 from rentbook.ledger.models import Checkpoint
 from rentbook.ledger.positions import bulk_insert, checkpoints_before, refresh_checkpoints
 from rentbook.policy.evaluate import Evaluator
-from rentbook.policy.facts import facts_from_row
+from rentbook.policy.facts import FACTS, facts_from_row
 from rentbook.policy.loader import find_policy, load_policy
 from rentbook.policy.model import Policy
 from rentbook.policy.vectorised import VectorEvaluator
@@ -196,23 +196,30 @@ def explain(policy: Policy, decided: pl.DataFrame, progress: Progress | None = N
     """Each account's reasons as JSON text: the per-account evaluator's plain-English facts
     for every account a rule decided; the default action's "no rule applies" otherwise.
 
-    The per-account evaluator must pick the same rule as the vectorised one (they are proven
-    to agree); a disagreement fails the run rather than store an unexplained decision.
+    The vectorised evaluator's rule must hold for the per-account evaluator too (the two are
+    proven to agree by property tests); if not, the run fails rather than store a decision
+    it cannot explain. Only the chosen rule is explained, not every rule before it.
     """
     evaluator = Evaluator(policy)
+    rules = {rule.id: (rule, fn) for rule, fn in evaluator.rules}
     total = decided.height
     reasons = [json.dumps(NO_RULE)] * total
     ruled = decided.with_row_index("__row").filter(pl.col("rule").is_not_null())
-    names = [c for c in ruled.columns if c not in ("__row", "rule")]
+    # only the facts the policy reads (and those the evaluator always reads)
+    wanted = [c for c in ruled.columns if c in FACTS]
     step = max(1000, total // 100)
-    for k, row in enumerate(ruled.select("__row", "rule", *names).iter_rows(named=True)):
-        decision = evaluator.decide(facts_from_row(row))
-        if decision.rule != row["rule"]:
+    columns = ["__row", "rule", *wanted]
+    for k, row in enumerate(ruled.select(columns).iter_rows(named=True)):
+        env = evaluator.facts(facts_from_row(row))
+        rule, holds = rules[row["rule"]]
+        # the vectorised evaluator picked the first rule that holds; this one must hold
+        if not holds(env):
             raise AssertionError(
-                f"account {row['account_id']}: the vectorised evaluator chose {row['rule']} "
-                f"but the per-account evaluator {decision.rule}"
+                f"account row {row['__row']}: rule {rule.id} was chosen but does not hold"
             )
-        reasons[row["__row"]] = json.dumps(list(decision.reasons))
+        reasons[row["__row"]] = json.dumps(
+            list(dict.fromkeys(evaluator.explain(rule.when, env, True)))
+        )
         if progress and k % step == 0:
             progress(k, total)
     return pl.Series("reasons", reasons, dtype=pl.Utf8)

@@ -453,12 +453,12 @@ def _look_back(as_at: date, through_id: int) -> pl.DataFrame:
 
 def look_back_arrays(frame: pl.DataFrame, column: str, width: int):  # type: ignore[no-untyped-def]
     """A look-back text column as an (accounts x width) array; empty text is all zeros."""
-    text = frame.get_column(column).fill_null("")
-    parts = text.str.split(",").list.eval(pl.element().cast(pl.Int64, strict=False))
-    full = parts.list.len() == width
+    parts = frame.get_column(column).fill_null("").str.split(",")
+    full = (parts.list.len() == width).to_numpy()
     values = np.zeros((frame.height, width), dtype=np.int64)
     if full.any():
-        values[full.to_numpy()] = np.array(parts.filter(full).to_list(), dtype=np.int64)
+        flat = parts.filter(pl.Series(full)).explode().cast(pl.Int64).to_numpy()
+        values[full] = flat.reshape(-1, width)
     return values
 
 
