@@ -46,7 +46,9 @@ from rentbook.ledger.positions import (
     as_text,
     checkpoint_frame,
     credits_wide,
+    first_id,
     look_back_arrays,
+    no_jit,
     query_frame,
     read_last_credits,
     row_source,
@@ -135,7 +137,7 @@ class Source:
         c = self.checkpoint
         if c is None:
             return Rows(through=as_of)
-        return Rows(through=as_of, after=c.as_at, late_after_id=c.through_id)
+        return Rows(through=as_of, after=c.as_at, late_after_id=c.through_id, first_id=first_id(c))
 
 
 def usable(checkpoint: Checkpoint | None, as_of: date) -> bool:
@@ -149,6 +151,7 @@ def build_features(as_of: date, source: Source | None = None) -> pl.DataFrame:
     source = source or Source()
     if source.checkpoint is not None and not usable(source.checkpoint, as_of):
         raise ValueError(f"checkpoint as at {source.checkpoint.as_at} is too recent for {as_of}")
+    no_jit()
     now = now_of(as_of)
     open_sql = open_accounts_sql(as_of)
     accounts = _accounts(as_of)

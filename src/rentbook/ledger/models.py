@@ -153,6 +153,9 @@ class Checkpoint(models.Model):
 
     as_at = models.DateField()
     through_id = models.BigIntegerField(help_text="the highest transaction id it includes")
+    # The lowest id of the rows it does not hold because they were posted after ``as_at``
+    # (None: there were none), so readers find every row it lacks by a range of ids.
+    first_id_after = models.BigIntegerField(null=True)
     made_at = models.DateTimeField()
     accounts = models.IntegerField(default=0)
     seconds = models.FloatField(default=0)

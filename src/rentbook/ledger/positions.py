@@ -142,6 +142,8 @@ class Rows:
     after: date | None = None
     late_after_id: int | None = None
     upto_id: int | None = None
+    # every row posted after ``after`` has an id at least this: read them by a range of ids
+    first_id: int | None = None
 
 
 COLUMNS = (
@@ -162,6 +164,14 @@ def row_source(rows: Rows, accounts_sql: str | None = None) -> tuple[str, list[o
             sql += f" AND t.account_id IN ({accounts_sql})"
         return sql, params
     accounts = accounts_sql or "SELECT id FROM ledger_account"
+    if rows.first_id is not None and rows.late_after_id is not None:
+        # the rows a checkpoint lacks are all at the end of the table: one range of ids
+        sql = (
+            f"SELECT {COLUMNS} FROM {TXN} t WHERE t.id >= %s"
+            " AND (t.posted_on > %s OR t.id > %s) AND t.posted_on <= %s"
+            f"{upto} AND t.account_id IN ({accounts})"
+        )
+        return sql, [rows.first_id, rows.after, rows.late_after_id, rows.through, *upto_p]
     if connection.vendor == "postgresql":
         # LATERAL with OFFSET 0: one index range scan per account, never a scan of history
         recent = (
@@ -331,6 +341,7 @@ def refresh_checkpoints(as_at: date, *, rebuild: bool = False) -> Checkpoint:
     if as_at.weekday() != 6:
         raise ValueError(f"a checkpoint is made at the end of a rent week (a Sunday), not {as_at}")
     clock = time.perf_counter()
+    no_jit()
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute(f"SELECT MAX(id) FROM {TXN}")
@@ -346,6 +357,7 @@ def refresh_checkpoints(as_at: date, *, rebuild: bool = False) -> Checkpoint:
                 after=previous.as_at,
                 late_after_id=previous.through_id,
                 upto_id=through_id,
+                first_id=first_id(previous),
             )
         else:
             base = checkpoint_frame(None).drop(*LOOK_BACK_COLUMNS, *CHARGED_COLUMNS)
@@ -354,7 +366,11 @@ def refresh_checkpoints(as_at: date, *, rebuild: bool = False) -> Checkpoint:
         folded = folded.join(_look_back(as_at, through_id), on="account_id", how="left")
         Checkpoint.objects.filter(as_at=as_at).delete()
         checkpoint = Checkpoint.objects.create(
-            as_at=as_at, through_id=through_id, made_at=timezone.now(), accounts=folded.height
+            as_at=as_at,
+            through_id=through_id,
+            first_id_after=_first_id_after(as_at, through_id),
+            made_at=timezone.now(),
+            accounts=folded.height,
         )
         _write_rows(checkpoint, folded)
         _charged_after_cover(checkpoint)
@@ -364,6 +380,35 @@ def refresh_checkpoints(as_at: date, *, rebuild: bool = False) -> Checkpoint:
         checkpoint.seconds = round(time.perf_counter() - clock, 3)
         checkpoint.save(update_fields=["seconds"])
     return checkpoint
+
+
+#: Read a checkpoint's missing rows by a range of ids only while that range is at most this
+#: share of the ledger (a row dated far ahead, posted long ago, would make it wide).
+ID_RANGE_SHARE = 0.2
+
+
+def first_id(checkpoint: Checkpoint) -> int | None:
+    """Where the rows a checkpoint lacks begin, if reading them by id range is worth it."""
+    start = checkpoint.first_id_after
+    if start is None:
+        return checkpoint.through_id + 1
+    if checkpoint.through_id - start <= ID_RANGE_SHARE * max(checkpoint.through_id, 1):
+        return start
+    return None
+
+
+def _first_id_after(as_at: date, through_id: int) -> int | None:
+    source, params = row_source(Rows(through=date.max, after=as_at, upto_id=through_id))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MIN(t.id) FROM ({source}) t", params)
+        return cur.fetchone()[0]
+
+
+def no_jit() -> None:
+    """PostgreSQL's JIT compiles these large but quick queries for half a second each."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET jit = off")
 
 
 def week_index_sql(monday: date, floor: int | None = None) -> str:
