@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def forget_checkpoints(apps, schema_editor):
+    """Checkpoints are a cache: those made before this field existed are dropped, since a
+    missing first_id_after would read as "no rows after it"."""
+    apps.get_model("ledger", "Checkpoint").objects.all().delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +21,5 @@ class Migration(migrations.Migration):
             name='first_id_after',
             field=models.BigIntegerField(null=True),
         ),
+        migrations.RunPython(forget_checkpoints, migrations.RunPython.noop),
     ]
