@@ -156,14 +156,15 @@ def build_features(as_of: date, source: Source | None = None) -> pl.DataFrame:
     open_sql = open_accounts_sql(as_of)
     accounts = _accounts(as_of)
     base = checkpoint_frame(source.checkpoint, open_sql)
-    weeks = _all_weeks(as_of, source, open_sql, base)
-    ledger = _ledger(as_of, source, open_sql, accounts, weeks, base)
+    weeks = _weeks(as_of, source, open_sql)
+    look = _look_back(as_of, source, accounts, weeks, base)
+    ledger = _ledger(as_of, source, open_sql, accounts, weeks, base, look)
     cases = _cases(as_of, now, open_sql)
     frame = accounts.join(ledger, on="account_id", how="left").join(
         cases, on="account_id", how="left"
     )
     # weeks and streams for the missed-payment count need the ledger part joined first
-    frame = frame.join(_missed(as_of, frame, weeks, open_sql), on="account_id", how="left")
+    frame = frame.join(_missed(as_of, frame, look, open_sql), on="account_id", how="left")
     frame = frame.with_columns(
         pl.lit(now, dtype=pl.Datetime("us")).alias("now"),
         pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
@@ -244,42 +245,62 @@ def _weeks(as_of: date, source: Source, open_sql: str) -> pl.DataFrame:
     return query_frame(sql, params, WEEK_SCHEMA)
 
 
-def _all_weeks(as_of: date, source: Source, open_sql: str, base: pl.DataFrame) -> pl.DataFrame:
-    """Per account and week: the rows' sums plus the checkpoint's look-back sums. ``net``
-    counts the rows only (the checkpoint's balance already holds the rest); ``net_all`` both."""
-    rows = _weeks(as_of, source, open_sql).with_columns(net_all=pl.col("net"))
-    c = source.checkpoint
-    if c is None or base.height == 0:
-        return rows
+@dataclass
+class LookBack:
+    """The 17 complete weeks before the as-of week, one row per account (in ``position``
+    order): charges and tenant payments by week, the net of those weeks, and the trend's
+    share held by the checkpoint."""
+
+    position: dict[int, int]
+    charged: np.ndarray
+    paid: np.ndarray
+    net: np.ndarray
+    held_trend: np.ndarray
+
+
+def _look_back(
+    as_of: date, source: Source, accounts: pl.DataFrame, weeks: pl.DataFrame, base: pl.DataFrame
+) -> LookBack:
     w = LOOK_BACK_WEEKS
-    ids = base.get_column("account_id").to_numpy()
-    first = (c.as_at + timedelta(days=1) - week_start(as_of)).days // 7 - w
-    week = np.maximum(np.arange(first, first + w), -(w + 1))
+    ids = accounts.get_column("account_id").to_list()
+    position = {a: i for i, a in enumerate(ids)}
     n = len(ids)
-    arrays = {k: look_back_arrays(base, f"weeks_{k}", w) for k in ("charged", "tenant_paid", "net")}
-    days = look_back_arrays(base, "days_net", TREND_DAYS)
-    day_dates = [c.as_at - timedelta(days=TREND_DAYS - 1 - j) for j in range(TREND_DAYS)]
-    in_trend = np.array([d > as_of - timedelta(days=28) for d in day_dates])
-    trend = days[:, in_trend].sum(axis=1)
-    held = pl.DataFrame(
-        {
-            "account_id": np.repeat(ids, w),
-            "week": np.tile(week, n),
-            "net": np.zeros(n * w, dtype=np.int64),
-            # the trend's days from the checkpoint, on the first week's row of each account
-            "recent": np.where(np.tile(np.arange(w) == 0, n), np.repeat(trend, w), 0),
-            "charged": arrays["charged"].ravel(),
-            "tenant_paid": arrays["tenant_paid"].ravel(),
-            "paid": np.zeros(n * w, dtype=np.int64),
-            "last_paid": pl.Series([None] * (n * w), dtype=pl.Date),
-            "net_all": arrays["net"].ravel(),
+    charged = np.zeros((n, w), dtype=np.int64)
+    paid = np.zeros((n, w), dtype=np.int64)
+    net = np.zeros(n, dtype=np.int64)
+    held_trend = np.zeros(n, dtype=np.int64)
+    inside = weeks.filter(pl.col("week") >= -w)
+    if inside.height:
+        rows = inside.get_column("account_id").replace_strict(position, default=-1).to_numpy()
+        weeks_ = inside.get_column("week").to_numpy()
+        ok = rows >= 0
+        np.add.at(net, rows[ok], inside.get_column("net").to_numpy()[ok])
+        past = ok & (weeks_ < 0)
+        cols = weeks_[past] + w
+        charged[rows[past], cols] += inside.get_column("charged").to_numpy()[past]
+        paid[rows[past], cols] += inside.get_column("tenant_paid").to_numpy()[past]
+    c = source.checkpoint
+    if c is not None and base.height:
+        rows = base.get_column("account_id").replace_strict(position, default=-1).to_numpy()
+        ok = rows >= 0
+        first = (c.as_at + timedelta(days=1) - week_start(as_of)).days // 7 - w
+        held = {
+            k: look_back_arrays(base, f"weeks_{k}", w) for k in ("charged", "tenant_paid", "net")
         }
-    )
-    both = pl.concat([rows, held.select(rows.columns)], how="vertical")
-    return both.group_by("account_id", "week").agg(
-        pl.col("net", "recent", "charged", "tenant_paid", "paid", "net_all").sum(),
-        pl.col("last_paid").max(),
-    )
+        for j in range(w):
+            week = first + j
+            if week < -w:
+                continue
+            charged[rows[ok], week + w] += held["charged"][ok, j]
+            paid[rows[ok], week + w] += held["tenant_paid"][ok, j]
+            net[rows[ok]] += held["net"][ok, j]
+        days = look_back_arrays(base, "days_net", TREND_DAYS)
+        edge = as_of - timedelta(days=28)
+        in_trend = np.array(
+            [c.as_at - timedelta(days=TREND_DAYS - 1 - j) > edge for j in range(TREND_DAYS)]
+        )
+        held_trend[rows[ok]] = days[ok][:, in_trend].sum(axis=1)
+    return LookBack(position, charged, paid, net, held_trend)
 
 
 def _ledger(
@@ -289,22 +310,26 @@ def _ledger(
     accounts: pl.DataFrame,
     weeks: pl.DataFrame,
     base: pl.DataFrame,
+    look: LookBack,
 ) -> pl.DataFrame:
     sums = weeks.group_by("account_id").agg(
         pl.col("net").sum().alias("net"),
         pl.col("recent").sum().alias("arrears_trend"),
         pl.col("paid").filter(pl.col("week") == 0).sum().alias("paid_this_week"),
         pl.col("last_paid").max().alias("last_paid"),
-        pl.col("net_all").filter(pl.col("week") >= -LOOK_BACK_WEEKS).sum().alias("net_look_back"),
     )
     frame = (
         accounts.select("account_id", "ledger_benefit", "payment_method", "weekly_charge")
+        .with_columns(
+            net_look_back=pl.Series(look.net, dtype=pl.Int64),
+            held_trend=pl.Series(look.held_trend, dtype=pl.Int64),
+        )
         .join(base.drop(LOOK_BACK_COLUMNS), on="account_id", how="left")
         .join(sums, on="account_id", how="left")
     )
     frame = frame.with_columns(
         arrears=pl.col("balance").fill_null(0) + pl.col("net").fill_null(0),
-        arrears_trend=pl.col("arrears_trend").fill_null(0),
+        arrears_trend=pl.col("arrears_trend").fill_null(0) + pl.col("held_trend"),
         paid_this_week=pl.col("paid_this_week").fill_null(0),
         last_payment_on=pl.max_horizontal("last_payment_on", "last_paid"),
     )
@@ -477,20 +502,13 @@ def _charged_since(wanted: list[tuple[int, str, date]], as_of: date) -> dict:
 # ---- missed payments -------------------------------------------------------------------------
 
 
-def _missed(as_of: date, frame: pl.DataFrame, weeks: pl.DataFrame, open_sql: str) -> pl.DataFrame:
+def _missed(as_of: date, frame: pl.DataFrame, look: LookBack, open_sql: str) -> pl.DataFrame:
     """Missed expected payments: consecutive, in the last 4 and in the last 13 weeks."""
     ids = frame.get_column("account_id").to_numpy()
-    n, w = len(ids), LOOK_BACK_WEEKS
+    order = frame.get_column("account_id").replace_strict(look.position).to_numpy()
+    charged, paid = look.charged[order], look.paid[order]
     position = {int(a): i for i, a in enumerate(ids)}
-    charged = np.zeros((n, w), dtype=np.int64)
-    paid = np.zeros((n, w), dtype=np.int64)
-    inside = weeks.filter((pl.col("week") >= -w) & (pl.col("week") <= -1))
-    if inside.height:
-        rows = inside.get_column("account_id").replace_strict(position, default=-1).to_numpy()
-        cols = inside.get_column("week").to_numpy() + w
-        ok = rows >= 0
-        charged[rows[ok], cols[ok]] = inside.get_column("charged").to_numpy()[ok]
-        paid[rows[ok], cols[ok]] = inside.get_column("tenant_paid").to_numpy()[ok]
+    n, w = len(ids), LOOK_BACK_WEEKS
     benefit = frame.get_column("benefit_weekly").fill_null(0).to_numpy()
     start = frame.get_column("balance_before_look_back").fill_null(0).to_numpy()
     share = np.where(charged > 0, np.maximum(0, charged - benefit[:, None]), 0)
