@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -28,10 +30,11 @@ from rentbook.engine.models import Recommendation, Run
 from rentbook.ledger.calendar import week_start
 from rentbook.ledger.models import Checkpoint
 from rentbook.ledger.positions import bulk_insert, checkpoints_before, refresh_checkpoints
+from rentbook.policy.checker import names_used
 from rentbook.policy.evaluate import Evaluator
 from rentbook.policy.facts import FACTS, facts_from_row
 from rentbook.policy.loader import find_policy, load_policy
-from rentbook.policy.model import Policy
+from rentbook.policy.model import Policy, Rule
 from rentbook.policy.vectorised import VectorEvaluator
 
 Progress = Callable[[int, int], None]
@@ -192,36 +195,87 @@ def _decide_and_store(
     return {a: n for a, n in counts.iter_rows()}
 
 
+#: From this many accounts to explain, the work is shared between processes (one per CPU).
+PARALLEL_FROM = 5_000
+_JOB: tuple = ()  # (policy, row chunks) for forked workers, which inherit it
+
+
+def _explain_rows(policy: Policy, rows: list[dict]) -> list[str]:
+    """Reasons (JSON text) for rows a rule decided, each checked to hold for that rule."""
+    evaluator = Evaluator(policy)
+    rules = {
+        rule.id: (rule, fn, _derived_for(policy, evaluator, rule)) for rule, fn in evaluator.rules
+    }
+    out = []
+    for row in rows:
+        rule, holds, derived = rules[row["rule"]]
+        env = facts_from_row(row)
+        for name, fn in derived:  # only the derived facts this rule reads, in order
+            env[name] = fn(env)
+        # the vectorised evaluator picked the first rule that holds; this one must hold
+        if not holds(env):
+            raise AssertionError(
+                f"account {row['account_id']}: rule {rule.id} was chosen but does not hold"
+            )
+        out.append(json.dumps(list(dict.fromkeys(evaluator.explain(rule.when, env, True)))))
+    return out
+
+
+def _derived_for(policy: Policy, evaluator: Evaluator, rule: Rule) -> list:
+    """The derived facts a rule reads, directly or through others, in computing order."""
+    by_name = {d.name: d for d in policy.derived}
+    needed: set[str] = set()
+    todo = list(names_used(rule.when))
+    while todo:
+        name = todo.pop()
+        if name in by_name and name not in needed:
+            needed.add(name)
+            todo += names_used(by_name[name].expr)
+    return [(name, fn) for name, fn in evaluator.derived if name in needed]
+
+
+def _explain_chunk(k: int) -> list[str]:
+    policy, chunks = _JOB
+    return _explain_rows(policy, chunks[k])
+
+
 def explain(policy: Policy, decided: pl.DataFrame, progress: Progress | None = None) -> pl.Series:
     """Each account's reasons as JSON text: the per-account evaluator's plain-English facts
     for every account a rule decided; the default action's "no rule applies" otherwise.
 
     The vectorised evaluator's rule must hold for the per-account evaluator too (the two are
     proven to agree by property tests); if not, the run fails rather than store a decision
-    it cannot explain. Only the chosen rule is explained, not every rule before it.
+    it cannot explain. Only the chosen rule is explained, not every rule before it. With many
+    accounts the rows are shared between forked processes (pure Python: the rows are turned
+    into dicts before forking, so no Polars runs in a child).
     """
-    evaluator = Evaluator(policy)
-    rules = {rule.id: (rule, fn) for rule, fn in evaluator.rules}
+    global _JOB
     total = decided.height
     reasons = [json.dumps(NO_RULE)] * total
     ruled = decided.with_row_index("__row").filter(pl.col("rule").is_not_null())
-    # only the facts the policy reads (and those the evaluator always reads)
-    wanted = [c for c in ruled.columns if c in FACTS]
-    step = max(1000, total // 100)
-    columns = ["__row", "rule", *wanted]
-    for k, row in enumerate(ruled.select(columns).iter_rows(named=True)):
-        env = evaluator.facts(facts_from_row(row))
-        rule, holds = rules[row["rule"]]
-        # the vectorised evaluator picked the first rule that holds; this one must hold
-        if not holds(env):
-            raise AssertionError(
-                f"account row {row['__row']}: rule {rule.id} was chosen but does not hold"
-            )
-        reasons[row["__row"]] = json.dumps(
-            list(dict.fromkeys(evaluator.explain(rule.when, env, True)))
-        )
-        if progress and k % step == 0:
-            progress(k, total)
+    wanted = ["account_id", "rule", *[c for c in ruled.columns if c in FACTS]]
+    at = ruled.get_column("__row").to_list()
+    rows = ruled.select(wanted).rows(named=True)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(rows) >= PARALLEL_FROM and workers > 1 and "fork" in mp.get_all_start_methods():
+        size = -(-len(rows) // (workers * 4))
+        chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+        _JOB = (policy, chunks)
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                done = 0
+                explained: list[str] = []
+                for part in pool.imap(_explain_chunk, range(len(chunks))):
+                    explained += part
+                    done += len(part)
+                    if progress:
+                        progress(done, total)
+        finally:
+            _JOB = ()
+    else:
+        explained = _explain_rows(policy, rows)
+    for i, text in zip(at, explained, strict=True):
+        reasons[i] = text
     return pl.Series("reasons", reasons, dtype=pl.Utf8)
 
 
