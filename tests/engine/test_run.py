@@ -177,3 +177,17 @@ def test_enqueue_run_queues_in_the_database(ledger):
     enqueue_run(AS_OF)
     assert DBTaskResult.objects.count() == 1
     assert Run.objects.count() == 0
+
+
+def test_reasons_shared_between_processes_are_the_same(ledger, monkeypatch):
+    from rentbook.engine.features import Source, build_features
+    from rentbook.policy.loader import load_policy
+    from rentbook.policy.vectorised import VectorEvaluator
+
+    policy = load_policy("hackney")
+    decided = VectorEvaluator(policy).decide(build_features(AS_OF, Source()))
+    alone = services.explain(policy, decided)
+    monkeypatch.setattr(services, "PARALLEL_FROM", 1)
+    shared = services.explain(policy, decided)
+    assert shared.to_list() == alone.to_list()
+    assert any("arrears" in text for text in shared.to_list())
