@@ -221,6 +221,8 @@ class SeenRefs:
 
 def _duplicates_in_batch(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Drop references repeated within the batch; the problems of the repeats."""
+    if good.get_column("source_ref").n_unique() == good.height:  # the usual case, cheaply
+        return good, pl.DataFrame(schema=PROBLEM_SCHEMA)
     first = good.group_by("source_ref").agg(pl.col(LINE).min().alias("_first"))
     good = good.join(first, on="source_ref", how="left", maintain_order="left")
     repeat = good.filter(pl.col(LINE) != pl.col("_first"))
