@@ -1,17 +1,21 @@
 """Every account's position at once, read with aggregating SQL, and the checkpoints that keep
 the arrears run's cost independent of how many years of history the ledger holds.
 
-A checkpoint (:class:`~rentbook.ledger.models.Checkpoint`) summarises, for every account, the
-transactions posted on or before its date ``as_at`` whose id is at most ``through_id``: the
-balance, the last payment's date, and the last credit of each stream that pays in arrears
-(Housing Benefit, Universal Credit managed payment, direct debit), which the ledger's rule for
-technical arrears needs. A reader adds to it only
+A checkpoint (:class:`~rentbook.ledger.models.Checkpoint`), made at the end of a rent week,
+summarises for every account the transactions posted on or before its date ``as_at`` whose id
+is at most ``through_id``: the balance, the last payment's date, the last credit of each
+stream that pays in arrears (Housing Benefit, Universal Credit managed payment, direct debit)
+with the charges since the period it covered (the ledger's rule for technical arrears), and
+the sums of the 17 weeks and 28 days before it that the run looks back over. A reader adds to
+it only
 
 - the *recent* rows: posted after ``as_at`` (up to the day it reads for), and
 - the *late* rows: posted on or before ``as_at`` but with an id above ``through_id`` (a
   back-dated transaction imported after the checkpoint was made),
 
-so a checkpoint never has to be rebuilt for it to stay right; refreshing one (after each
+both found by one range of ids when they are all recent (``first_id_after``), else account
+by account through the (account, posted_on) index. So a checkpoint never has to be rebuilt for
+it to stay right; refreshing one (after each
 transactions import, or by the run when its window has grown long) only keeps the recent part
 short. A refresh folds the previous checkpoint with the rows since it, so its cost too grows
 with recent activity, not with history; the first one reads the whole ledger once.
