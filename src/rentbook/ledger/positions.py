@@ -168,13 +168,17 @@ def row_source(rows: Rows, accounts_sql: str | None = None) -> tuple[str, list[o
             sql += f" AND t.account_id IN ({accounts_sql})"
         return sql, params
     accounts = accounts_sql or "SELECT id FROM ledger_account"
+    # "+" keeps SQLite off the (account, posted_on) index where the primary key should lead
+    plus = "" if connection.vendor == "postgresql" else "+"
     if rows.first_id is not None and rows.late_after_id is not None:
         # the rows a checkpoint lacks are all at the end of the table: one range of ids
         sql = (
             f"SELECT {COLUMNS} FROM {TXN} t WHERE t.id >= %s"
-            " AND (t.posted_on > %s OR t.id > %s) AND t.posted_on <= %s"
-            f"{upto} AND t.account_id IN ({accounts})"
+            f" AND ({plus}t.posted_on > %s OR t.id > %s) AND {plus}t.posted_on <= %s"
+            f"{upto} AND {plus}t.account_id IN ({accounts})"
         )
+        if plus:  # not flattened into a GROUP BY, which SQLite would walk the index for
+            sql += " LIMIT -1"
         return sql, [rows.first_id, rows.after, rows.late_after_id, rows.through, *upto_p]
     if connection.vendor == "postgresql":
         # LATERAL with OFFSET 0: one index range scan per account, never a scan of history
@@ -192,9 +196,8 @@ def row_source(rows: Rows, accounts_sql: str | None = None) -> tuple[str, list[o
     params = [rows.after, rows.through, *upto_p]
     if rows.late_after_id is None:
         return recent, params
-    # late rows are found by id (the primary key), never by account: "+" keeps SQLite off
-    # the (account, posted_on) index, which would walk each account's whole history
-    plus = "" if connection.vendor == "postgresql" else "+"
+    # late rows are found by id (the primary key), never by account, whose index would walk
+    # each account's whole history
     late = (
         f"SELECT {COLUMNS} FROM {TXN} t WHERE t.id > %s AND {plus}t.posted_on <= %s{upto}"
         f" AND {plus}t.account_id IN ({accounts})"
