@@ -110,7 +110,11 @@ class LedgerIsAppendOnly(Exception):
 class Transaction(models.Model):
     """One posted ledger entry. Never updated or deleted: corrections are reversals."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="transactions")
+    # No index of its own: the (account, posted_on) index below serves every look-up by
+    # account, and it is one index fewer to keep in order on every import.
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="transactions", db_index=False
+    )
     posted_on = models.DateField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     method = models.CharField(max_length=20, choices=PaymentMethod.choices, blank=True)
@@ -205,3 +209,6 @@ class AccountCheckpoint(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkpoint", "account"], name="one_row_per_checkpoint")
         ]
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} at checkpoint {self.checkpoint_id}"
