@@ -90,3 +90,12 @@ def test_a_reference_repeated_across_batches_of_a_first_load_is_named(tenancies,
     assert result.rows_posted == 4
     assert Transaction.objects.filter(source_ref="C1").count() == 1
     assert secondary_indexes() >= {"transaction_account_date"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner statistics")
+def test_a_first_load_leaves_the_planner_statistics_of_what_it_loaded(tenancies, files):
+    rows = [tx_row(f"C{i}") for i in range(5)]
+    import_file("transactions", files.csv("t.csv", rows, TX_HEADER))
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [TABLE])
+        assert cur.fetchone()[0] > 0

@@ -143,12 +143,18 @@ class PostgresLoader(Loader):
 
     def finish(self) -> None:
         with self.pg.cursor() as cur:
+            rebuilt = bool(self.rebuild)
             while self.rebuild:
                 try:
                     cur.execute(self.rebuild[0])
                 except psycopg.errors.UniqueViolation as e:
                     raise BulkLoadConflict(str(e)) from e
                 self.rebuild.pop(0)
+            if rebuilt:
+                # A table that was empty has no statistics until autovacuum gets to it, and
+                # until then the planner guesses: the first arrears run after a 61-million-row
+                # load took 49 s, and 7 s once analysed. Sampling takes seconds.
+                cur.execute(f"ANALYZE {_qn(self.table)}")
 
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
