@@ -166,3 +166,20 @@ class Walk:
             f"{s.action:<32} {s.recorded or '-'}"
             for s in self.steps
         )
+
+
+# ---- helpers for properties over generated accounts ----------------------------------------
+
+
+def recorded(facts: dict[str, Any], codes: set[str], since: datetime) -> bool:
+    """Whether any of ``codes`` was recorded after ``since``."""
+    return any(c in codes and at is not None and at > since for c, at in facts["actions"])
+
+
+def decisions(policy: str, rows: list[dict[str, Any]]) -> list[Decision]:
+    """Decide every row with both evaluators, which must agree; the per-account decisions."""
+    one, many = evaluators(policy)
+    mine = [one.decide(r, explain=False) for r in rows]
+    theirs = many.decide(facts_frame(rows))
+    assert theirs["rule"].to_list() == [d.rule for d in mine]
+    return mine

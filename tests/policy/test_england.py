@@ -13,10 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from rentbook.cases.codes import BY_CODE
-from rentbook.policy.facts import facts_frame
 from rentbook.policy.loader import load_policy
 from rentbook.policy.types import Duration, day_start
-from tests.policy.scenarios import DEMANDS_PAYMENT, Walk, evaluators
+from tests.policy.scenarios import DEMANDS_PAYMENT, Walk, decisions, recorded
 from tests.policy.strategies import escalation_accounts
 
 WEEK = timedelta(weeks=1)
@@ -264,24 +263,12 @@ def test_a_pause_holds_until_it_ends():
 SIX_MONTHS = Duration.parse("6 months")
 
 
-def recorded(facts, codes, since) -> bool:
-    return any(c in codes and at is not None and at > since for c, at in facts["actions"])
-
-
-def decisions(rows):
-    one, many = evaluators("england")
-    mine = [one.decide(r, explain=False) for r in rows]
-    theirs = many.decide(facts_frame(rows))
-    assert theirs["rule"].to_list() == [d.rule for d in mine]
-    return mine
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_a_notice_only_follows_every_pre_action_step(rows):
     # each account twice: as a secure tenancy (NOSP) and as an assured one (section 8)
     rows = rows + [{**r, "flags": r["flags"] | {"assured_tenancy"}} for r in rows]
-    for facts, d in zip(rows, decisions(rows), strict=True):
+    for facts, d in zip(rows, decisions("england", rows), strict=True):
         if d.category != "notice":
             continue
         now = facts["now"]
@@ -300,7 +287,7 @@ def test_property_a_notice_only_follows_every_pre_action_step(rows):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_no_court_step_before_the_notice_period_ends(rows):
-    for facts, d in zip(rows, decisions(rows), strict=True):
+    for facts, d in zip(rows, decisions("england", rows), strict=True):
         if d.category != "court":
             continue
         served, now = facts["notice_served"], facts["now"]
@@ -317,6 +304,6 @@ def test_property_no_court_step_before_the_notice_period_ends(rows):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_nothing_demands_payment_in_a_breathing_space(rows):
-    for facts, d in zip(rows, decisions(rows), strict=True):
+    for facts, d in zip(rows, decisions("england", rows), strict=True):
         if facts["flags"] & {"breathing_space", "mental_health_crisis"}:
             assert d.category == "hold" and d.category not in DEMANDS_PAYMENT

@@ -13,10 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from rentbook.cases.codes import BY_CODE
-from rentbook.policy.facts import facts_frame
 from rentbook.policy.loader import load_policy
 from rentbook.policy.types import Duration, day_start
-from tests.policy.scenarios import DEMANDS_PAYMENT, Walk, evaluators
+from tests.policy.scenarios import DEMANDS_PAYMENT, Walk, decisions, recorded
 from tests.policy.strategies import escalation_accounts
 
 WEEK = timedelta(weeks=1)
@@ -246,22 +245,10 @@ def test_a_pause_holds_until_it_ends():
 SIX_MONTHS = Duration.parse("6 months")
 
 
-def recorded(facts, codes, since) -> bool:
-    return any(c in codes and at is not None and at > since for c, at in facts["actions"])
-
-
-def decisions(rows):
-    one, many = evaluators("scotland")
-    mine = [one.decide(r, explain=False) for r in rows]
-    theirs = many.decide(facts_frame(rows))
-    assert theirs["rule"].to_list() == [d.rule for d in mine]
-    return mine
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_a_notice_only_follows_every_pre_action_requirement(rows):
-    for facts, d in zip(rows, decisions(rows), strict=True):
+    for facts, d in zip(rows, decisions("scotland", rows), strict=True):
         if d.category != "notice":
             continue
         now = facts["now"]
@@ -286,7 +273,7 @@ def test_property_a_notice_only_follows_every_pre_action_requirement(rows):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_no_proceedings_before_the_notice_period_ends(rows):
-    for facts, d in zip(rows, decisions(rows), strict=True):
+    for facts, d in zip(rows, decisions("scotland", rows), strict=True):
         if d.action == "tell_local_authority":
             # the s11 notice reports proceedings already raised: a CRT in the last 6 months
             edge = day_start(SIX_MONTHS.shift(facts["now"], -1))
@@ -305,6 +292,6 @@ def test_property_no_proceedings_before_the_notice_period_ends(rows):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=escalation_accounts(20))
 def test_property_nothing_demands_payment_in_a_breathing_space(rows):
-    for facts, d in zip(rows, decisions(rows), strict=True):
+    for facts, d in zip(rows, decisions("scotland", rows), strict=True):
         if facts["flags"] & {"breathing_space", "mental_health_crisis"}:
             assert d.category == "hold" and d.category not in DEMANDS_PAYMENT
