@@ -46,7 +46,13 @@ INSTALLED_APPS = [
     "rentbook.simulate",
     "rentbook.policy",
     "rentbook.cases",
+    "rentbook.arrangements",
+    "rentbook.legal",
+    "rentbook.recovery",
     "rentbook.engine",
+    "rentbook.comms",
+    "rentbook.performance",
+    "rentbook.plans",
     "rentbook.web",
 ]
 

@@ -14,6 +14,7 @@ The definitions, in full, are in docs/architecture.md ("The arrears run").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,7 +23,9 @@ import numpy as np
 import polars as pl
 from django.db import connection
 
+from rentbook.arrangements.facts import run_facts as arrangement_facts
 from rentbook.cases.codes import NOTICE_TYPES
+from rentbook.cases.letter_facts import run_facts as letter_facts
 from rentbook.cases.models import DiaryEntry, Flag, Pause
 from rentbook.ledger.balances import GRACE_DAYS
 from rentbook.ledger.calendar import week_start
@@ -54,6 +57,7 @@ from rentbook.ledger.positions import (
     row_source,
     week_index_sql,
 )
+from rentbook.legal.facts import run_facts as legal_facts
 from rentbook.policy.facts import SCHEMA
 from rentbook.portfolio.models import Property, Tenancy
 
@@ -73,20 +77,12 @@ BENEFIT_FACT = {
     Benefit.UNIVERSAL_CREDIT.value: "uc",
     Benefit.UNIVERSAL_CREDIT_MANAGED.value: "uc_managed",
 }
-#: Facts that belong to later issues (courts, arrangements, letters): always missing for now.
-LATER_FACTS = (
-    "notice_expires",
-    "court_date",
-    "court_outcome",
-    "court_terms",
-    "court_struck_out",
-    "eviction_date",
-    "arrangement_type",
-    "arrangement_state",
-    "arrangement_start",
-    "arrangement_breaches",
-    "latest_letter_status",
-    "latest_letter_income",
+#: Where the facts recorded by later stages come from: each returns ``account_id`` and some of
+#: the facts (arrangements; notices, court and eviction; letters); anything missing is null.
+FACT_SOURCES: tuple[Callable[[date, str], pl.DataFrame], ...] = (
+    arrangement_facts,
+    legal_facts,
+    letter_facts,
 )
 
 ACCOUNT = Account._meta.db_table
@@ -169,10 +165,26 @@ def build_features(as_of: date, source: Source | None = None) -> pl.DataFrame:
         pl.lit(now, dtype=pl.Datetime("us")).alias("now"),
         pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
         pl.col("actions").fill_null(pl.lit([], dtype=SCHEMA["actions"])),
-        *[pl.lit(None, dtype=SCHEMA[n]).alias(n) for n in LATER_FACTS],
     )
+    frame = _join_sources(frame, as_of, open_sql)
     keep = ["account_id", "patch_id", "reference", "ledger_benefit", "payment_method"]
     return frame.select(*keep, *[pl.col(n).cast(t) for n, t in SCHEMA.items()]).sort("account_id")
+
+
+def _join_sources(frame: pl.DataFrame, as_of: date, open_sql: str) -> pl.DataFrame:
+    for source in FACT_SOURCES:
+        facts = source(as_of, open_sql)
+        extra = [c for c in facts.columns if c != "account_id" and c not in frame.columns]
+        if extra and facts.height:
+            frame = frame.join(
+                facts.select("account_id", *extra).with_columns(
+                    pl.col("account_id").cast(pl.Int64)
+                ),
+                on="account_id",
+                how="left",
+            )
+    missing = [n for n in SCHEMA if n not in frame.columns]
+    return frame.with_columns(*[pl.lit(None, dtype=SCHEMA[n]).alias(n) for n in missing])
 
 
 # ---- accounts --------------------------------------------------------------------------------

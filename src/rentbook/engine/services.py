@@ -27,6 +27,7 @@ from django.utils import timezone
 from rentbook.audit.services import record
 from rentbook.engine.features import Source, build_features
 from rentbook.engine.models import Recommendation, Run
+from rentbook.engine.signals import run_done
 from rentbook.ledger.calendar import week_start
 from rentbook.ledger.models import Checkpoint
 from rentbook.ledger.positions import bulk_insert, checkpoints_before, refresh_checkpoints
@@ -162,6 +163,7 @@ def run_arrears(
             actor=run.started_by,
         )
         raise
+    run_done.send(sender=Run, run=run)
     return run
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from rentbook.web.views import accounts, audit_log, cases, runs, sign_in, statements, worktray
 
@@ -25,4 +25,11 @@ urlpatterns = [
     ),
     path("accounts/<str:reference>/flags/new/", cases.add_flag, name="add-flag"),
     path("runs/", runs.runs, name="runs"),
+    # each stage's pages, in their own route modules so they can grow apart
+    path("", include("rentbook.web.routes.arrangements")),
+    path("", include("rentbook.web.routes.legal")),
+    path("", include("rentbook.web.routes.recovery")),
+    path("", include("rentbook.web.routes.comms")),
+    path("", include("rentbook.web.routes.performance")),
+    path("", include("rentbook.web.routes.plans")),
 ]

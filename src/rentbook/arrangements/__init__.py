@@ -1,0 +1,1 @@
+"""Payment arrangements: income and expenditure, proposals, schedules and breach detection."""

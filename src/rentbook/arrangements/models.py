@@ -1,0 +1,3 @@
+"""Payment arrangements: income and expenditure, proposals, schedules and breach detection."""
+
+from __future__ import annotations

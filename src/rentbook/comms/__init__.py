@@ -1,0 +1,1 @@
+"""Letters, texts and emails: templates, PDF rendering, sending backends and automation."""

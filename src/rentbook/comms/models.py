@@ -1,0 +1,3 @@
+"""Letters, texts and emails: templates, PDF rendering, sending backends and automation."""
+
+from __future__ import annotations

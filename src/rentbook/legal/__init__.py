@@ -1,0 +1,1 @@
+"""The legal pathway: notices, court cases and orders, warrants, evictions and appeals."""

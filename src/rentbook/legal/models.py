@@ -1,0 +1,3 @@
+"""The legal pathway: notices, court cases and orders, warrants, evictions and appeals."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Performance indicators, targets, trend series, dashboards and committee reports."""

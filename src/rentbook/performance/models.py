@@ -1,0 +1,3 @@
+"""Performance indicators, targets, trend series, dashboards and committee reports."""
+
+from __future__ import annotations

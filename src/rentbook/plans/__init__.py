@@ -1,0 +1,1 @@
+"""Improvement plans: objectives, actions, milestones and position statements."""

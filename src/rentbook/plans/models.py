@@ -1,0 +1,3 @@
+"""Improvement plans: objectives, actions, milestones and position statements."""
+
+from __future__ import annotations

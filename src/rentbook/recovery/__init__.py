@@ -1,0 +1,1 @@
+"""Former tenant arrears, tracing, debt recovery agencies, write-offs and their approval."""

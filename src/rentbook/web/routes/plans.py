@@ -1,0 +1,5 @@
+"""The plans pages' addresses, included by web/urls.py under the "web" namespace."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
