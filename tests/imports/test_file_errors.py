@@ -78,6 +78,8 @@ def test_an_unknown_kind_or_bad_source_is_refused_before_reading(db, tmp_path):
         import_file("rent", tmp_path / "x.csv")
     with pytest.raises(ImportRefused, match="source name"):
         import_file("charges", tmp_path / "x.csv", source="x" * 31)
+    with pytest.raises(ImportRefused, match="kept for entries rentbook posts"):
+        import_file("transactions", tmp_path / "x.csv", source="writeoff")
 
 
 def test_an_interrupted_import_leaves_nothing_half_posted(tenancies, files, monkeypatch):

@@ -21,6 +21,7 @@ from rentbook.imports.reading import Columns, FileError, Table, open_table
 from rentbook.imports.results import ImportResult, RejectsWriter
 from rentbook.imports.run import Run
 from rentbook.ledger.positions import checkpoint_date, refresh_checkpoints
+from rentbook.ledger.postings import INTERNAL_SOURCES
 
 Importer = Callable[[Table, Run], None]
 
@@ -88,6 +89,8 @@ def _import_once(
     source = source.strip()
     if not source or len(source) > SOURCE_MAX:
         raise ImportRefused(f"the source name must be 1 to {SOURCE_MAX} characters")
+    if source in INTERNAL_SOURCES:
+        raise ImportRefused(f"the source name {source!r} is kept for entries rentbook posts")
     path = Path(path)
     rejects = Path(rejects_path) if rejects_path else default_rejects_path(path)
     columns, importer = KINDS[kind]
