@@ -67,7 +67,9 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
         f" {as_text('ar.review_on')}, {as_text('ar.cancelled_on')}, {as_text('st.taken_on')}"
         f" FROM {ARR} ar JOIN ({_latest(as_of, open_sql)}) la"
         " ON la.account_id = ar.account_id AND la.start = ar.start"
-        f" LEFT JOIN {STMT} st ON st.id = ar.statement_id"
+        f" LEFT JOIN (SELECT account_id, MAX(taken_on) AS taken_on FROM {STMT}"
+        f" WHERE taken_on <= {_day(as_of)} GROUP BY account_id) st"
+        " ON st.account_id = ar.account_id"
     )
     frame = query_frame(
         sql,

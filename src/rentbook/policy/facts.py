@@ -95,8 +95,13 @@ BASE_FACTS: tuple[Fact, ...] = (
     _f("arrangement_state", T, "arrangement", "live, breached, cancelled or completed."),
     _f("arrangement_start", D, "arrangement start", "When the latest arrangement began."),
     _f("arrangement_breaches", N, "arrangement breaches", "How many times it has been broken."),
-    _f("arrangement_review", D, "arrangement review", "When the arrangement is due a review.",
-       date=True),
+    _f(
+        "arrangement_review",
+        D,
+        "arrangement review",
+        "When the arrangement is due a review.",
+        date=True,
+    ),
     _f(
         "arrangement_could_pay_more",
         B,
