@@ -357,3 +357,10 @@ def record_changes(a: Arrangement, as_of: date) -> Assessment:
         a.breaches = result.breaches
         a.save(update_fields=["state", "breaches"])
     return result
+
+
+def reviewed(a: Arrangement, today: date, months: int = REVIEW_MONTHS) -> Arrangement:
+    """An officer reviewed the arrangement: the next review is ``months`` on."""
+    a.review_on = add_months(today, months)
+    a.save(update_fields=["review_on"])
+    return a

@@ -14,6 +14,7 @@ from rentbook.ledger.models import Account
 from rentbook.ledger.statements import weekly_balances
 from rentbook.web import search
 from rentbook.web.forms import SearchForm
+from rentbook.web.views.arrangements import account_arrangement
 from rentbook.web.views.cases import case_context
 
 PAGE_SIZE = 25
@@ -95,5 +96,6 @@ def account_page(request: HttpRequest, reference: str) -> HttpResponse:
             "chart_range": chart_range,
             "chart_ranges": CHART_RANGES,
             **case_context(account, as_of),
+            **account_arrangement(account, as_of),
         },
     )
