@@ -13,6 +13,7 @@ from rentbook.arrangements.facts import run_facts
 from rentbook.arrangements.schedules import LAST, Frequency, Rule
 from rentbook.engine.features import open_accounts_sql
 from rentbook.ledger.models import Kind
+from rentbook.ledger.positions import refresh_checkpoints
 from tests.factories import make_account, post
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,8 @@ def _rule(rng: random.Random) -> Rule:
     return Rule(f)
 
 
-def test_the_vectorised_facts_agree_with_the_rule_for_each_arrangement():
+@pytest.mark.parametrize("checkpoint", [False, True])
+def test_the_vectorised_facts_agree_with_the_rule_for_each_arrangement(checkpoint):
     rng = random.Random(20251123)
     made = []
     for _ in range(40):
@@ -59,6 +61,9 @@ def test_the_vectorised_facts_agree_with_the_rule_for_each_arrangement():
         if rng.random() < 0.15:
             services.cancel(a, start + timedelta(days=rng.randint(0, 120)), "test")
         made.append(a)
+    if checkpoint:  # the balance on the day from a checkpoint and the rows after it
+        refresh_checkpoints(START + timedelta(days=20))
+        post(made[0].account, START + timedelta(days=2), -100, method="card")  # a late row
     seen = set()
     for as_of in (START + timedelta(days=40), START + timedelta(days=150), date(2026, 2, 1)):
         frame = run_facts(as_of, open_accounts_sql(as_of))

@@ -22,8 +22,17 @@ from django.db import connection
 
 from rentbook.arrangements.models import Arrangement, Kind, Statement
 from rentbook.arrangements.schedules import PERIOD_DAYS, Frequency
+from rentbook.ledger import positions
+from rentbook.ledger.calendar import week_start
 from rentbook.ledger.models import Transaction
-from rentbook.ledger.positions import as_text, query_frame
+from rentbook.ledger.positions import (
+    Rows,
+    as_text,
+    checkpoint_frame,
+    checkpoints_before,
+    first_id,
+    query_frame,
+)
 
 ARR = Arrangement._meta.db_table
 STMT = Statement._meta.db_table
@@ -101,23 +110,68 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
 
 def read_balances(as_of: date, open_sql: str) -> pl.DataFrame:
     """Per account with an arrangement: the balance before it began (day EPOCH), then the
-    net movement of each day from its start to ``as_of``."""
+    balance at the end of each day with a movement from its start to ``as_of``.
+
+    The cost follows the rows since each arrangement began, not years of history: the
+    balance on ``as_of`` comes from the latest checkpoint plus the rows after it (as the run
+    reads it), the movements since the start by one index range per account, and the balance
+    before the start is the first less the second."""
     d = _day(as_of)
-    sql = (
-        "SELECT t.account_id,"
-        f" CASE WHEN t.posted_on < la.start THEN NULL ELSE {as_text('t.posted_on')} END AS day,"
-        " SUM(t.amount)"
-        f" FROM {TXN} t JOIN ({_latest(as_of, open_sql)}) la ON la.account_id = t.account_id"
-        f" WHERE t.posted_on <= {d}"
-        f" GROUP BY t.account_id, CASE WHEN t.posted_on < la.start THEN NULL"
-        f" ELSE {as_text('t.posted_on')} END"
+    latest = _latest(as_of, open_sql)
+    accounts = (
+        f"SELECT account_id AS id FROM {ARR} WHERE start <= {d}"
+        f" AND account_id IN ({open_sql}) GROUP BY account_id"
     )
-    frame = query_frame(sql, [], {"account_id": pl.Int64(), "day": pl.Date(), "amount": pl.Int64()})
+    now = _balances_now(as_of, accounts)
+    if connection.vendor == "postgresql":
+        source = (
+            f"FROM ({latest}) la CROSS JOIN LATERAL (SELECT t.posted_on, t.amount FROM {TXN} t"
+            f" WHERE t.account_id = la.account_id AND t.posted_on >= la.start"
+            f" AND t.posted_on <= {d} OFFSET 0) t"
+        )
+    else:
+        source = (
+            f"FROM ({latest}) la CROSS JOIN {TXN} t ON t.account_id = la.account_id"
+            f" AND t.posted_on >= la.start AND t.posted_on <= {d}"
+        )
+    sql = (
+        f"SELECT la.account_id, {as_text('t.posted_on')}, SUM(t.amount) {source}"
+        " GROUP BY la.account_id, t.posted_on"
+    )
+    moves = query_frame(sql, [], {"account_id": pl.Int64(), "day": pl.Date(), "amount": pl.Int64()})
+    since = moves.group_by("account_id").agg(pl.col("amount").sum().alias("since"))
+    opening = now.join(since, on="account_id", how="left").select(
+        "account_id",
+        day=pl.lit(EPOCH, dtype=pl.Date),
+        amount=pl.col("balance") - pl.col("since").fill_null(0),
+    )
     return (
-        frame.with_columns(pl.col("day").fill_null(EPOCH))
+        pl.concat([opening, moves.select("account_id", "day", "amount")])
         .sort("account_id", "day")
         .with_columns(balance=pl.col("amount").cum_sum().over("account_id"))
         .select("account_id", "day", "balance")
+    )
+
+
+def _balances_now(as_of: date, accounts: str) -> pl.DataFrame:
+    """account_id and balance on ``as_of`` for the accounts ``accounts`` selects."""
+    checkpoint = checkpoints_before(week_start(as_of))
+    if checkpoint is None:
+        rows = positions.read_balances(Rows(through=as_of), accounts)
+        return rows.select("account_id", "balance")
+    base = checkpoint_frame(checkpoint, accounts).select("account_id", "balance")
+    recent = positions.read_balances(
+        Rows(
+            through=as_of,
+            after=checkpoint.as_at,
+            late_after_id=checkpoint.through_id,
+            first_id=first_id(checkpoint),
+        ),
+        accounts,
+    ).select("account_id", pl.col("balance").alias("recent"))
+    return base.join(recent, on="account_id", how="full", coalesce=True).select(
+        "account_id",
+        balance=pl.col("balance").fill_null(0) + pl.col("recent").fill_null(0),
     )
 
 
