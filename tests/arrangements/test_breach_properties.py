@@ -56,7 +56,7 @@ def reference_state(amount, payments: list[Instalment], pays, day, tolerance) ->
     return State.LIVE
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(histories())
 def test_the_balance_rule_agrees_with_the_per_instalment_reference(history):
     amount, payments, pays, tolerance, as_of = history
@@ -65,7 +65,7 @@ def test_the_balance_rule_agrees_with_the_per_instalment_reference(history):
     assert state_on(amount, payments, actual, as_of, tolerance) == expected
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(histories())
 def test_the_history_counts_each_fall_behind_once(history):
     amount, payments, pays, tolerance, as_of = history
@@ -88,7 +88,7 @@ def test_the_history_counts_each_fall_behind_once(history):
         assert result.breaches >= 1
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(histories())
 def test_an_instalment_is_missed_exactly_when_the_arrangement_is_broken(history):
     amount, payments, pays, tolerance, as_of = history

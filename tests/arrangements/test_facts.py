@@ -115,6 +115,7 @@ def test_the_latest_arrangement_is_the_one_reported():
     assert row["arrangement_start"] == second.start
     assert row["arrangement_type"] == "formal"
     assert row["arrangement_state"] == "live"
+    assert row["arrangement_breaches"] == 1  # the one it replaced was broken once
     # a day earlier, the first (not yet replaced) arrangement, broken: nothing paid
     earlier = START + timedelta(days=29)
     row = run_facts(earlier, open_accounts_sql(earlier)).row(0, named=True)

@@ -8,7 +8,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rentbook.arrangements.schedules import (
@@ -44,6 +44,7 @@ def rules():
     )
 
 
+@settings(deadline=None)
 @given(days, rules())
 def test_the_first_payment_is_the_first_fitting_day_on_or_after_the_start(start, rule):
     first = first_payment_date(start, rule)
@@ -56,6 +57,7 @@ def test_the_first_payment_is_the_first_fitting_day_on_or_after_the_start(start,
         assert first == due_dates(first, rule, 1)[0]
 
 
+@settings(deadline=None)
 @given(days, st.sampled_from(list(PERIOD_DAYS)), st.integers(1, 120))
 def test_weekly_kinds_are_a_fixed_number_of_days_apart(first, frequency, count):
     dates = due_dates(first, Rule(frequency), count)
@@ -63,6 +65,7 @@ def test_weekly_kinds_are_a_fixed_number_of_days_apart(first, frequency, count):
     assert {d.weekday() for d in dates} == {first.weekday()}
 
 
+@settings(deadline=None)
 @given(days, st.integers(1, 31), st.integers(1, 60))
 def test_monthly_on_a_day_lands_on_it_or_the_months_last_day(start, day, count):
     rule = Rule(Frequency.MONTHLY, day_of_month=day)
@@ -73,6 +76,7 @@ def test_monthly_on_a_day_lands_on_it_or_the_months_last_day(start, day, count):
         assert d.day == min(day, calendar.monthrange(d.year, d.month)[1])
 
 
+@settings(deadline=None)
 @given(days, st.integers(0, 6), st.sampled_from([1, 2, 3, 4, LAST]), st.integers(1, 40))
 def test_monthly_on_a_weekday_is_the_nth_of_each_month(start, weekday, nth, count):
     rule = Rule(Frequency.MONTHLY, weekday=weekday, nth=nth)
@@ -87,6 +91,7 @@ def test_monthly_on_a_weekday_is_the_nth_of_each_month(start, weekday, nth, coun
         assert (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
 
 
+@settings(deadline=None)
 @given(pence, pence, rules(), days, st.integers(0, 500_000), days)
 def test_a_schedule_adds_up_to_the_amount_it_clears(amount, instalment, rule, first, lump, lump_on):
     instalment = max(instalment, amount // 500 + 1)  # at most 500 instalments

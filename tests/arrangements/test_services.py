@@ -88,6 +88,7 @@ def test_an_arrangement_keeps_its_history_and_replaces_the_last(django_user_mode
     )
     a.refresh_from_db()
     assert a.state == State.CANCELLED and a.cancelled_on == b.start
+    assert b.prior_breaches == 1  # a renegotiation keeps the count
     assert services.current(acc, START + timedelta(days=14)) == b
 
 

@@ -3,6 +3,10 @@
 Facts: arrangement_type, arrangement_state, arrangement_start, arrangement_breaches,
 arrangement_review, arrangement_could_pay_more.
 
+``arrangement_breaches`` counts the breaches of the latest arrangement plus those of the
+arrangements it replaced (``prior_breaches``, fixed when it was set up), so renegotiating a
+broken arrangement does not wipe the count the policies use for "broken a second time".
+
 The same rule as breach.assess, vectorised: three SQL queries (the latest arrangement of each
 open account; that account's ledger balance before the arrangement began and its movements by
 day since), then Polars builds each schedule's payments that have come due, the checks on
@@ -72,7 +76,7 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
         "SELECT ar.id, ar.account_id, ar.kind, ar.frequency, ar.day_of_month, ar.weekday,"
         " ar.nth, ar.instalment, ar.lump_sum, "
         f"{as_text('ar.lump_sum_on')}, {as_text('ar.start')}, {as_text('ar.first_payment')},"
-        " ar.tolerance_days, ar.tolerance_pence, ar.starting_balance,"
+        " ar.tolerance_days, ar.tolerance_pence, ar.starting_balance, ar.prior_breaches,"
         f" {as_text('ar.review_on')}, {as_text('ar.cancelled_on')}, {as_text('st.taken_on')}"
         f" FROM {ARR} ar JOIN ({_latest(as_of, open_sql)}) la"
         " ON la.account_id = ar.account_id AND la.start = ar.start"
@@ -99,6 +103,7 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
             "tolerance_days": pl.Int64(),
             "tolerance_pence": pl.Int64(),
             "starting_balance": pl.Int64(),
+            "prior_breaches": pl.Int64(),
             "review_on": pl.Date(),
             "cancelled_on": pl.Date(),
             "taken_on": pl.Date(),
@@ -361,7 +366,7 @@ def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
         .otherwise(pl.lit("informal")),
         arrangement_state=pl.col("state"),
         arrangement_start=pl.col("start"),
-        arrangement_breaches=pl.col("breaches"),
+        arrangement_breaches=pl.col("breaches") + pl.col("prior_breaches"),
         arrangement_review=pl.col("review_on"),
         arrangement_could_pay_more=(pl.col("state") == "live") & (stale | ahead.fill_null(False)),
     ).cast(FACT_SCHEMA)  # type: ignore[arg-type]

@@ -96,6 +96,8 @@ class Arrangement(models.Model):
         max_length=10, choices=[(s.value, s.value) for s in State], default=State.LIVE
     )
     breaches = models.PositiveIntegerField(default=0)
+    # breaches of the arrangements this one replaced (a renegotiation keeps the count)
+    prior_breaches = models.PositiveIntegerField(default=0)
     cancelled_on = models.DateField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(

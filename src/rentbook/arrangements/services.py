@@ -219,6 +219,8 @@ def create_arrangement(
         raise ArrangementError(f"unknown arrangement type {kind!r}")
     if first_payment < start:
         raise ArrangementError("the first payment cannot be before the start")
+    if lump_sum and (lump_sum_on is None or lump_sum_on < start):
+        raise ArrangementError("a lump sum needs a date on or after the start")
     if starting_balance is None:
         starting_balance = balance_through(account.pk, start - timedelta(days=1))
     if starting_balance <= 0:
@@ -226,9 +228,14 @@ def create_arrangement(
     tolerance = tolerance or Tolerance()
     terms = Terms(starting_balance, instalment, rule, first_payment, lump_sum, lump_sum_on)
     schedule(terms)  # refuses terms that cannot make a schedule
+    prior = 0
     for old in Arrangement.objects.filter(account=account, cancelled_on__isnull=True).exclude(
         state=State.COMPLETED
     ):
+        if old.start < start:
+            result = assessment(old, start - timedelta(days=1))
+            if result.state != State.COMPLETED:
+                prior = max(prior, old.prior_breaches + result.breaches)
         cancel(old, start, "replaced by a new arrangement")
     a = Arrangement.objects.create(
         account=account,
@@ -248,6 +255,7 @@ def create_arrangement(
         tolerance_days=tolerance.days,
         tolerance_pence=tolerance.pence,
         starting_balance=starting_balance,
+        prior_breaches=prior,
         review_on=review_on or add_months(start, REVIEW_MONTHS),
         created_by=by if getattr(by, "pk", None) else None,
     )
