@@ -130,3 +130,70 @@ def test_own_instalment_must_be_an_amount(client, account):
     assert "First payment date must be today or in the future" in html
     assert 'value="ten"' in html and 'value="40"' in html
     assert not Arrangement.objects.exists()
+
+
+def test_the_written_confirmation_as_a_pdf(client, account):
+    from rentbook.arrangements import services
+    from rentbook.arrangements.schedules import Frequency, Rule
+
+    today = timezone.localdate()
+    a = services.create_arrangement(
+        account,
+        kind="informal",
+        rule=Rule(Frequency.MONTHLY, day_of_month=31),
+        instalment=10_000,
+        start=today,
+        first_payment=today,
+        payment_method="card",
+    )
+    response = client.get(reverse("web:arrangement-pdf", args=[account.reference, a.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_an_auditor_cannot_set_up_an_arrangement(django_user_model, account):
+    auditor = django_user_model.objects.create_user(
+        username="audrey", password="x", role=Role.AUDITOR
+    )
+    c = Client()
+    c.force_login(auditor)
+    assert c.get(reverse("web:arrangement-new", args=[account.reference])).status_code == 403
+    page = c.get(reverse("web:account", args=[account.reference])).content.decode()
+    assert "Set up an arrangement" not in page
+
+
+def test_the_first_payment_must_fall_on_the_chosen_day(client, account):
+    today = timezone.localdate()
+    first = today + timedelta(days=7 - today.weekday())  # next Monday
+    data = {
+        "kind": "informal",
+        "frequency": "fortnightly",
+        "weekday": "2",  # Wednesday
+        "payment_method": "card",
+        "first-day": str(first.day),
+        "first-month": str(first.month),
+        "first-year": str(first.year),
+        "tolerance_days": "5",
+        "tolerance_pounds": "0",
+        "choice": "own",
+        "own_amount": "25",
+        "step": "check",
+    }
+    terms_url = reverse("web:arrangement-terms", args=[account.reference])
+    html = client.post(terms_url, data).content.decode()
+    assert "First payment date must fit the terms (fortnightly on wednesday)" in html
+    wednesday = first + timedelta(days=2)
+    data.update(
+        {
+            "first-day": str(wednesday.day),
+            "first-month": str(wednesday.month),
+            "first-year": str(wednesday.year),
+        }
+    )
+    response = client.post(terms_url, data)
+    assert "Check the arrangement" in response.content.decode()
+    # monthly on the last Friday, with a lump sum first
+    data.update(frequency="monthly", weekday="4", nth="-1", lump_sum="100")
+    html = client.post(terms_url, data).content.decode()
+    assert "Enter the date of the lump sum" in html

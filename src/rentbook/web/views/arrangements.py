@@ -266,6 +266,15 @@ def _read_terms(data: Any, today: date, *, choosing: bool) -> TermsForm:
             form.rule = Rule(Frequency(freq), day, wd if nth is None else weekday, nth)
         except ScheduleError as e:
             errors.add("frequency", str(e))
+    if form.rule is not None and first.value is not None and "first-day" not in errors.by_id:
+        fits = first_payment_date(first.value, form.rule)
+        if fits != first.value:
+            message = (
+                f"First payment date must fit the terms ({describe(form.rule).lower()}),"
+                f" like {fits:%-d %B %Y}"
+            )
+            errors.add("first-day", message)
+            first.error, first.error_parts = message, {"day", "month", "year"}
     if choosing:
         if not values["choice"]:
             errors.add("choice", "Select an instalment, or set your own")
@@ -335,7 +344,7 @@ def arrangement_terms(request: HttpRequest, reference: str) -> HttpResponse:
             summary.surplus if summary else 0,
             form.rule,
             first,
-            lump_sum=min(form.lump_sum, arrears),
+            lump_sum=min(form.lump_sum, arrears) if form.lump_on.value else 0,
             lump_sum_on=form.lump_on.value if form.lump_sum else None,
         )
     plan = None
