@@ -102,6 +102,7 @@ def test_the_whole_journey_sets_up_an_arrangement(client, account):
     assert a.first_payment == first and a.statement == statement
     page = client.get(reverse("web:account", args=[account.reference])).content.decode()
     assert 'data-testid="schedule"' in page and page.count('data-testid="instalment"') == 52
+    assert "income £1,200.00, surplus £146.67 a month; 1 item above the guidelines" in page
     letter = client.get(reverse("web:arrangement-confirmation", args=[account.reference, a.pk]))
     assert "Your payment arrangement" in letter.content.decode()
 

@@ -148,9 +148,9 @@ def proposals(
     charge = charge_per_payment(weekly_charge, f)
     out = []
     options: list[tuple[int | None, int]] = []
-    for months in TERMS_MONTHS:
-        n = -(-months * PER_YEAR[f] // 12)
-        options.append((months, -(-left // n)))
+    for term in TERMS_MONTHS:
+        n = -(-term * PER_YEAR[f] // 12)
+        options.append((term, -(-left // n)))
     if available > 0:
         options.append((None, min(available, left)))
     seen = set()

@@ -209,7 +209,7 @@ def _read_terms(data: Any, today: date, *, choosing: bool) -> TermsForm:
     if freq not in Frequency._value2member_map_:
         errors.add("frequency", "Select how often the tenant will pay")
     weekday = (
-        int(values["weekday"]) if values["weekday"] in "0123456" and values["weekday"] else None
+        int(values["weekday"]) if values["weekday"] in {"0", "1", "2", "3", "4", "5", "6"} else None
     )
     nth = None
     day = None
@@ -448,6 +448,7 @@ def arrangement_context(a: Arrangement, as_of: date) -> dict[str, Any]:
         "statuses": services.statuses(a, as_of) if as_of >= a.start else [],
         "events": list(ArrangementEvent.objects.filter(arrangement=a)),
         "review_due": a.state == "live" and a.review_on <= as_of,
+        "statement_summary": services.summary(a.statement) if a.statement else None,
     }
 
 
