@@ -80,7 +80,8 @@ def test_custom_indicator_values_by_hand_and_imported_have_targets_like_any_othe
         [
             {"code": "hb-processing-days", "period_start": str(Q1.start),
              "period_end": str(Q1.end), "value": "14"},
-            {"code": "nope", "period_start": "2024-04-01", "period_end": "2024-06-30", "value": "1"},
+            {"code": "nope", "period_start": "2024-04-01", "period_end": "2024-06-30",
+             "value": "1"},
             {"code": "hb-processing-days", "period_start": "2024-07-01",
              "period_end": "2024-06-30", "value": "1"},
         ]

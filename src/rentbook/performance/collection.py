@@ -1,8 +1,8 @@
-"""The collection summary by fund (seed 002, paragraph 3): cash collected, sum billed,
+"""The collection summary by fund (seed 002, paragraph 3): cash collected, billed,
 % collected, written off, % written off, and a total row.
 
-Funds: rent (charges coded ``rent``, or not coded), service charges (every other charge code), recharges
-(rechargeable repairs) and former tenant arrears. Payments are not tagged with a fund in the
+Funds: rent (charges coded ``rent``, or not coded), service charges (every other charge
+code), recharges (rechargeable repairs) and former tenant arrears. Payments are not tagged with a fund in the
 ledger, so a current tenant's cash and write-offs are shared between rent, service charges and
 recharges in proportion to what each billed in the period (money.apportion: the parts add up
 exactly). Former tenant arrears: "billed" is what former tenants owed when their arrears
@@ -75,11 +75,12 @@ def _funds_sql(data: Data) -> str:
     from rentbook.portfolio.models import Property
 
     s, e = sql_day(data.period.start), sql_day(data.period.end)
+    rent = "x.charge_code IN ('rent', '')"
     current = "(tn.end_date IS NULL OR x.posted_on <= tn.end_date)"
     return (
         "SELECT x.account_id, MIN(p.patch_id),"
-        " SUM(CASE WHEN x.kind = 'charge' AND x.charge_code IN ('rent', '') THEN x.amount ELSE 0 END),"
-        " SUM(CASE WHEN x.kind = 'charge' AND x.charge_code NOT IN ('rent', '') THEN x.amount ELSE 0 END),"
+        f" SUM(CASE WHEN x.kind = 'charge' AND {rent} THEN x.amount ELSE 0 END),"
+        f" SUM(CASE WHEN x.kind = 'charge' AND NOT {rent} THEN x.amount ELSE 0 END),"
         " SUM(CASE WHEN x.kind = 'recharge' THEN x.amount ELSE 0 END),"
         f" SUM(CASE WHEN x.kind = 'payment' AND {current} THEN -x.amount ELSE 0 END)"
         f" - SUM(CASE WHEN x.kind = 'refund' AND {current} THEN x.amount ELSE 0 END),"

@@ -68,7 +68,7 @@ class CustomValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.period_start}–{self.period_end}: {self.value}"
+        return f"{self.indicator.code} {self.period_start} to {self.period_end}: {self.value}"
 
 
 class Target(models.Model):
