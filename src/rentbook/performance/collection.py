@@ -3,11 +3,11 @@
 
 Funds: rent (charges coded ``rent``, or not coded), service charges (every other charge
 code), recharges (rechargeable repairs) and former tenant arrears. Payments are not tagged
-with a fund in the ledger, so a current tenant's cash and write-offs are shared between rent, service charges and
-recharges in proportion to what each billed in the period (money.apportion: the parts add up
-exactly). Former tenant arrears: "billed" is what former tenants owed when their arrears
-became former tenant arrears for the period (see docs/indicators.md), and the cash and
-write-offs are those posted after the tenancy ended.
+with a fund in the ledger, so a current tenant's cash and write-offs are shared between
+rent, service charges and recharges in proportion to what each billed in the period
+(money.apportion: the parts add up exactly). Former tenant arrears: "billed" is what former
+tenants owed when their arrears became former tenant arrears for the period (see
+docs/indicators.md); the cash and write-offs are those posted after the tenancy ended.
 """
 
 from __future__ import annotations
