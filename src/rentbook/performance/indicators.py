@@ -589,9 +589,9 @@ def _voids(data: Data, scope: Scope) -> pl.DataFrame:
 
 
 def void_loss(data: Data, scope: Scope) -> Value:
-    """Charter 18: rent lost through empty homes in the period (pence), and as % of the rent
-    due had they been let (rent due + void loss). A day empty loses a seventh of the weekly
-    rent of the tenancy that ended."""
+    """Rent lost through empty homes in the period (pence; the denominator is the rent due had
+    they been let: rent due + void loss). A day empty loses a seventh of the weekly rent of the
+    tenancy that ended."""
     p = data.period
     v = _voids(data, scope)
     lo = pl.max_horizontal(pl.col("void_from"), pl.lit(p.start))
@@ -600,7 +600,13 @@ def void_loss(data: Data, scope: Scope) -> Value:
     lost = v.select((days * pl.col("weekly_charge") // 7).alias("lost")) if v.height else v
     loss = int(lost["lost"].sum() or 0) if v.height else 0
     due = rent_due(data, scope)
-    return Value(pct(loss, due + loss), loss, due + loss)
+    return Value(loss, loss, due + loss)
+
+
+def void_loss_pct(data: Data, scope: Scope) -> Value:
+    """Charter 18: rent lost through empty homes as % of the rent due had they been let."""
+    v = void_loss(data, scope)
+    return Value(pct(v.numerator or 0, v.denominator or 0), v.numerator, v.denominator)
 
 
 def relet_days(data: Data, scope: Scope) -> Value:
@@ -747,7 +753,10 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator(
         "void_loss", "Rent lost through empty homes", "£", "lower", void_loss,
-        "Scottish Social Housing Charter 18",
+    ),
+    Indicator(
+        "void_loss_pct", "Rent lost through empty homes as % of rent due", "%", "lower",
+        void_loss_pct, "Scottish Social Housing Charter 18",
     ),
     Indicator(
         "relet_days", "Average days to re-let", "days", "lower", relet_days,
