@@ -1,6 +1,6 @@
-from tests.web.conftest import client_for, make_user  # noqa: F401  (signed-in clients)
-
 import pytest
+
+from tests.web.conftest import client_for, make_user  # noqa: F401  (signed-in clients)
 
 
 @pytest.fixture(autouse=True)
