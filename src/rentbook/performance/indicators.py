@@ -33,6 +33,9 @@ CHARGES = ChargeLine._meta.db_table
 #: The ledger's rule for technical arrears (ledger/balances.py): a stream's next credit is
 #: still on its way until its cycle plus this many days have passed.
 GRACE_DAYS = 10
+#: How far back a stream's last credit can matter: an older one is overdue (no cycle is longer
+#: than a quarter), so nothing is pending from it.
+CREDIT_LOOK_BACK = timedelta(days=100)
 #: HS4b: tenants owing more than this many weeks' rent, excluding those owing under £250.
 WEEKS_13 = 13
 SMALL_DEBT = 25_000
@@ -249,7 +252,7 @@ def _credits_sql(period: Period) -> str:
         " ROW_NUMBER() OVER (PARTITION BY account_id, method ORDER BY posted_on DESC, id DESC)"
         f" AS rn FROM {TXN} WHERE kind = 'payment'"
         " AND method IN ('housing_benefit', 'universal_credit', 'direct_debit')"
-        f" AND posted_on <= {e}"
+        f" AND posted_on <= {e} AND posted_on >= {sql_day(period.end - CREDIT_LOOK_BACK)}"
     )
     return (
         f"SELECT lc.account_id, lc.method, -lc.amount, {as_text('lc.posted_on')},"
