@@ -60,7 +60,7 @@ def with_total(rows: list[FundRow], label: str = "Total") -> list[FundRow]:
     return [*rows, total]
 
 
-FUND_SCHEMA = {
+FUND_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
     "patch_id": pl.Int64(),
     "rent": pl.Int64(),

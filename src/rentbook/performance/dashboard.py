@@ -131,6 +131,8 @@ def trail_of(scope: Scope) -> list[Scope]:
 def children_of(scope: Scope) -> tuple[str, list[Scope]]:
     if scope.kind == ScopeKind.LANDLORD:
         return "Areas", [Scope.of(ScopeKind.AREA, a.pk) for a in Area.objects.order_by("name")]
+    if scope.id is None:
+        return "", []
     if scope.kind == ScopeKind.AREA:
         patches = Patch.objects.filter(area_id=scope.id).order_by("code")
         return "Patches", [
@@ -233,7 +235,7 @@ def period_from(kind: str, year: str | None, quarter: str | None, today: date) -
     if not (year or "").isdigit():
         period = Period.of_day(today, "quarter" if kind == "quarter" else "year")
     elif kind == "quarter":
-        q = int(quarter) if (quarter or "") in ("1", "2", "3", "4") else 1
+        q = int(quarter) if quarter in ("1", "2", "3", "4") and quarter else 1
         period = Period.quarter(int(year or 0), q)
     else:
         period = Period.year(int(year or 0))

@@ -129,10 +129,12 @@ class Scope:
             return None
         if self.patch_ids is not None:
             return self.patch_ids
+        if self.id is None:
+            return frozenset()
         if self.kind == ScopeKind.AREA:
             return frozenset(Patch.objects.filter(area_id=self.id).values_list("id", flat=True))
         if self.kind == ScopeKind.PATCH:
-            return frozenset({int(self.id)}) if self.id is not None else frozenset()
+            return frozenset({int(self.id)})
         return frozenset(Patch.objects.filter(officers__id=self.id).values_list("id", flat=True))
 
     @classmethod
@@ -161,7 +163,7 @@ class Scope:
 
 # ---- reading ---------------------------------------------------------------------------------
 
-ACCOUNT_SCHEMA = {
+ACCOUNT_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
     "reference": pl.Utf8(),
     "patch_id": pl.Int64(),
@@ -234,7 +236,7 @@ def _accounts_sql(period: Period) -> str:
     )
 
 
-CREDIT_SCHEMA = {
+CREDIT_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
     "method": pl.Utf8(),
     "amount": pl.Int64(),
@@ -264,7 +266,7 @@ def _credits_sql(period: Period) -> str:
     )
 
 
-TENANCY_SCHEMA = {
+TENANCY_SCHEMA: dict[str, pl.DataType] = {
     "tenancy_id": pl.Int64(),
     "property_id": pl.Int64(),
     "patch_id": pl.Int64(),
@@ -299,7 +301,7 @@ def _instant(d: date) -> str:
     return f"'{utc.replace(tzinfo=None).isoformat(sep=' ')}'"
 
 
-DIARY_SCHEMA = {
+DIARY_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
     "category": pl.Utf8(),
     "outcome": pl.Utf8(),
@@ -318,7 +320,7 @@ def _diary_sql(period: Period) -> str:
     )
 
 
-PROMISE_SCHEMA = {"account_id": pl.Int64(), "promised": pl.Int64(), "paid": pl.Int64()}
+PROMISE_SCHEMA: dict[str, pl.DataType] = {"account_id": pl.Int64(), "promised": pl.Int64(), "paid": pl.Int64()}
 
 
 def _promises_sql(period: Period) -> str:
