@@ -320,7 +320,11 @@ def _diary_sql(period: Period) -> str:
     )
 
 
-PROMISE_SCHEMA: dict[str, pl.DataType] = {"account_id": pl.Int64(), "promised": pl.Int64(), "paid": pl.Int64()}
+PROMISE_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "promised": pl.Int64(),
+    "paid": pl.Int64(),
+}
 
 
 def _promises_sql(period: Period) -> str:

@@ -17,7 +17,11 @@ from rentbook.ledger.calendar import RentFreeRule, rent_year, rent_year_of, week
 from rentbook.ledger.positions import query_frame, week_index_sql
 from rentbook.performance.indicators import ACCOUNT, PROPERTY, TENANCY, TXN, Scope, sql_day
 
-WEEKLY_SCHEMA: dict[str, pl.DataType] = {"account_id": pl.Int64(), "week": pl.Int64(), "net": pl.Int64()}
+WEEKLY_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "week": pl.Int64(),
+    "net": pl.Int64(),
+}
 
 
 def weekly_arrears(first: date, last: date, scope: Scope) -> pl.DataFrame:
