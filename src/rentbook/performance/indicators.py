@@ -185,34 +185,42 @@ ACCOUNT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _accounts_sql(period: Period) -> str:
+SUMS_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "opening": pl.Int64(),
+    "closing": pl.Int64(),
+    "charged": pl.Int64(),
+    "paid": pl.Int64(),
+    "refunded": pl.Int64(),
+    "written_off": pl.Int64(),
+}
+ATTR_SCHEMA = {k: ACCOUNT_SCHEMA[k] for k in list(ACCOUNT_SCHEMA)[:8]}
+LEAVER_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "at_leaving": pl.Int64(),
+    "ft_collected": pl.Int64(),
+    "ft_written_off": pl.Int64(),
+}
+
+
+def _sums_sql(period: Period) -> str:
+    """Each account's balances and sums: one pass over the ledger with no join, the only
+    query whose cost grows with the history."""
     s, e = sql_day(period.start), sql_day(period.end)
-    before = sql_day(period.start - timedelta(days=1))
-    # The day from which an ended tenancy's balance is former tenant arrears for this period:
-    # the day it ended, or the day before the period when it ended earlier.
-    ft_from = f"CASE WHEN tn.end_date < {s} THEN {before} ELSE tn.end_date END"
-    sums = (
-        "SELECT x.account_id,"
-        f" SUM(CASE WHEN x.posted_on < {s} THEN x.amount ELSE 0 END) AS opening,"
-        " SUM(x.amount) AS closing,"
-        f" SUM(CASE WHEN x.kind = 'charge' AND x.posted_on >= {s} THEN x.amount ELSE 0 END)"
-        " AS charged,"
-        f" SUM(CASE WHEN x.kind = 'payment' AND x.posted_on >= {s} THEN -x.amount ELSE 0 END)"
-        " AS paid,"
-        f" SUM(CASE WHEN x.kind = 'refund' AND x.posted_on >= {s} THEN x.amount ELSE 0 END)"
-        " AS refunded,"
-        f" SUM(CASE WHEN x.kind = 'write_off' AND x.posted_on >= {s} THEN -x.amount ELSE 0 END)"
-        " AS written_off,"
-        " SUM(CASE WHEN x.posted_on <= tn.end_date THEN x.amount ELSE 0 END) AS at_leaving,"
-        f" SUM(CASE WHEN x.posted_on <= {ft_from} THEN x.amount ELSE 0 END) AS ft_opening,"
-        f" SUM(CASE WHEN x.kind = 'payment' AND x.posted_on > {ft_from} THEN -x.amount ELSE 0 END)"
-        " AS ft_collected,"
-        f" SUM(CASE WHEN x.kind = 'write_off' AND x.posted_on > {ft_from}"
-        " THEN -x.amount ELSE 0 END) AS ft_written_off"
-        f" FROM {TXN} x JOIN {ACCOUNT} a ON a.id = x.account_id"
-        f" JOIN {TENANCY} tn ON tn.id = a.tenancy_id"
-        f" WHERE x.posted_on <= {e} GROUP BY x.account_id"
+    return (
+        "SELECT account_id,"
+        f" SUM(CASE WHEN posted_on < {s} THEN amount ELSE 0 END),"
+        " SUM(amount),"
+        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'charge' THEN amount ELSE 0 END),"
+        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'payment' THEN -amount ELSE 0 END),"
+        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'refund' THEN amount ELSE 0 END),"
+        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'write_off' THEN -amount ELSE 0 END)"
+        f" FROM {TXN} WHERE posted_on <= {e} GROUP BY account_id"
     )
+
+
+def _attrs_sql(period: Period) -> str:
+    e = sql_day(period.end)
     # The weekly charge on the period's last day, or on the tenancy's last day if earlier.
     charge_day = f"CASE WHEN tn.end_date < {e} THEN tn.end_date ELSE {e} END"
     weekly = (
@@ -222,18 +230,54 @@ def _accounts_sql(period: Period) -> str:
         f" AND (c.effective_to IS NULL OR c.effective_to >= {charge_day})"
         " GROUP BY c.account_id"
     )
-    cols = ", ".join(
-        f"COALESCE(s.{c}, 0)" for c in list(ACCOUNT_SCHEMA)[8:]
-    )  # the sums, in schema order
     return (
         "SELECT a.id, a.reference, p.patch_id, a.payment_method, a.benefit,"
-        f" {as_text('tn.start_date')}, {as_text('tn.end_date')}, COALESCE(w.charge, 0), {cols}"
+        f" {as_text('tn.start_date')}, {as_text('tn.end_date')}, COALESCE(w.charge, 0)"
         f" FROM {ACCOUNT} a JOIN {TENANCY} tn ON tn.id = a.tenancy_id"
         f" JOIN {PROPERTY} p ON p.id = tn.property_id"
-        f" LEFT JOIN ({sums}) s ON s.account_id = a.id"
         f" LEFT JOIN ({weekly}) w ON w.account_id = a.id"
         f" WHERE tn.start_date <= {e}"
     )
+
+
+def _leavers_sql(period: Period) -> str:
+    """Tenancies that ended in the period: the balance on the day each ended, and what was
+    paid and written off after it (read through the account's index: leavers are few)."""
+    s, e = sql_day(period.start), sql_day(period.end)
+    return (
+        "SELECT x.account_id,"
+        " SUM(CASE WHEN x.posted_on <= tn.end_date THEN x.amount ELSE 0 END),"
+        " SUM(CASE WHEN x.posted_on > tn.end_date AND x.kind = 'payment'"
+        " THEN -x.amount ELSE 0 END),"
+        " SUM(CASE WHEN x.posted_on > tn.end_date AND x.kind = 'write_off'"
+        " THEN -x.amount ELSE 0 END)"
+        f" FROM {TENANCY} tn JOIN {ACCOUNT} a ON a.tenancy_id = tn.id"
+        f" JOIN {TXN} x ON x.account_id = a.id"
+        f" WHERE tn.end_date >= {s} AND tn.end_date <= {e} AND x.posted_on <= {e}"
+        " GROUP BY x.account_id"
+    )
+
+
+def _read_accounts(period: Period) -> pl.DataFrame:
+    """One row per account in ACCOUNT_SCHEMA. The day an ended tenancy's debt counts as former
+    tenant arrears for the period is the day it ended, or the day before the period when it
+    ended earlier: then its balance then is the opening balance, and what was paid and written
+    off after it is what was paid and written off in the period."""
+    attrs = query_frame(_attrs_sql(period), [], ATTR_SCHEMA)
+    sums = query_frame(_sums_sql(period), [], SUMS_SCHEMA)
+    leavers = query_frame(_leavers_sql(period), [], LEAVER_SCHEMA)
+    frame = attrs.join(sums, on="account_id", how="left").join(leavers, on="account_id", how="left")
+    money = [c for c in SUMS_SCHEMA if c != "account_id"]
+    frame = frame.with_columns(pl.col(c).fill_null(0) for c in money)
+    before = pl.col("tenancy_end") < period.start
+    return frame.with_columns(
+        at_leaving=pl.col("at_leaving").fill_null(0),
+        ft_opening=pl.when(before).then("opening").otherwise(pl.col("at_leaving").fill_null(0)),
+        ft_collected=pl.when(before).then("paid").otherwise(pl.col("ft_collected").fill_null(0)),
+        ft_written_off=pl.when(before)
+        .then("written_off")
+        .otherwise(pl.col("ft_written_off").fill_null(0)),
+    ).select([pl.col(c).cast(t) for c, t in ACCOUNT_SCHEMA.items()])
 
 
 CREDIT_SCHEMA: dict[str, pl.DataType] = {
@@ -395,7 +439,7 @@ class Data:
 
 def load(period: Period) -> Data:
     no_jit()
-    accounts = query_frame(_accounts_sql(period), [], ACCOUNT_SCHEMA)
+    accounts = _read_accounts(period)
     credits = query_frame(_credits_sql(period), [], CREDIT_SCHEMA)
     tenancies = query_frame(_tenancies_sql(), [], TENANCY_SCHEMA)
     patch_of = accounts.select("account_id", "patch_id")
