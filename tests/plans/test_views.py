@@ -52,3 +52,29 @@ def test_an_officer_reads_plans_but_may_not_import(client_for):
     officer = client_for(Role.INCOME_OFFICER)
     assert officer.get("/plans/").status_code == 200
     assert _upload(officer, as_csv(seed_rows())).status_code == 403
+
+
+def test_a_manager_adds_statements_and_milestones_and_changes_the_status(client_for):
+    from rentbook.plans.models import Action
+
+    manager = client_for(Role.INCOME_MANAGER)
+    _upload(manager, as_csv(seed_rows()))
+    act = Action.objects.get(reference="R5a")
+    url = f"/plans/{act.plan_id}/actions/{act.pk}/"
+    assert "16 days for first quarter" in manager.get(url).content.decode()
+    r = manager.post(url, {"what": "statement", "text": ""})
+    page = r.content.decode()
+    assert (
+        r.status_code == 400 and "Enter the date" in page and "Enter the position statement" in page
+    )
+    day = {"day-day": "30", "day-month": "9", "day-year": "2009"}
+    r = manager.post(url, {"what": "statement", "text": "14 days in Q2.", **day})
+    assert r.status_code == 302
+    r = manager.post(url, {"what": "milestone", "title": "Three officers in post", **day})
+    assert r.status_code == 302
+    r = manager.post(url, {"what": "status", "status": "in_progress"})
+    page = manager.get(url).content.decode()
+    assert page.index("14 days in Q2.") < page.index("16 days for first quarter")
+    assert "Three officers in post" in page and "In progress" in page
+    q2 = manager.get(f"/plans/{act.plan_id}/?year=2009&q=2").content.decode()
+    assert "14 days in Q2." in q2

@@ -244,6 +244,7 @@ class ReportRow:
     rag: str | None = None
     value: float | Decimal | None = None
     target: Decimal | None = None
+    action_id: int | None = None
 
     @property
     def cells(self) -> list[str]:
@@ -304,6 +305,7 @@ def quarterly_report(plan: Plan, period: Period) -> list[ReportRow]:
                 colour,
                 value,
                 target,
+                item.pk if isinstance(item, Action) else None,
             )
         )
     return rows

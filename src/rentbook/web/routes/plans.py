@@ -10,3 +10,6 @@ urlpatterns: list[URLPattern] = [
     path("plans/<int:plan_id>/position-report.pdf", views.plan_pdf, name="plan-pdf"),
     path("plans/<int:plan_id>/position-report.xlsx", views.plan_xlsx, name="plan-xlsx"),
 ]
+urlpatterns.append(
+    path("plans/<int:plan_id>/actions/<int:action_id>/", views.action, name="plan-action")
+)

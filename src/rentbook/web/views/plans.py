@@ -140,3 +140,67 @@ def plan_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _name(p: Plan, period: Period, ext: str) -> str:
     return f"plan-{p.pk}-position-{period.end.isoformat()}.{ext}"
+
+
+def action(request: HttpRequest, plan_id: int, action_id: int) -> HttpResponse:
+    """One action: its details, milestones and position statements over time; managers add a
+    statement or a milestone, or change its status, here."""
+    from rentbook.plans.models import Action, Milestone, PositionStatement, Status
+
+    act = get_object_or_404(
+        Action.objects.select_related("plan", "objective"), pk=action_id, plan_id=plan_id
+    )
+    errors: list[dict[str, str]] = []
+    form = {k: request.POST.get(k, "") for k in ("what", "text", "title", "status")}
+    day = DateField.read(request.POST, "day", "Date")
+    if request.method == "POST":
+        if not can_set_targets(request.user):
+            raise PermissionDenied
+        what = form["what"]
+        if what in ("statement", "milestone"):
+            if day.empty:
+                day.error = "Enter the date"
+            if day.error:
+                errors.append({"id": day.id, "message": day.error})
+            field, label = (
+                ("text", "position statement") if what == "statement" else ("title", "milestone")
+            )
+            if not form[field].strip():
+                errors.append({"id": field, "message": f"Enter the {label}"})
+            if not errors and day.value is not None:
+                if what == "statement":
+                    PositionStatement.objects.update_or_create(
+                        action=act, as_at=day.value,
+                        defaults={"text": form["text"].strip(), "recorded_by": request.user},
+                    )  # fmt: skip
+                else:
+                    Milestone.objects.create(action=act, title=form["title"].strip(), due=day.value)
+                return redirect("web:plan-action", plan_id=plan_id, action_id=act.pk)
+        elif what == "status":
+            if form["status"] not in Status.values:
+                errors.append({"id": "status", "message": "Choose a status"})
+            else:
+                act.status = form["status"]
+                act.save(update_fields=["status"])
+                return redirect("web:plan-action", plan_id=plan_id, action_id=act.pk)
+    period = Period.of_day(timezone.localdate(), "quarter")
+    from rentbook.plans.services import action_status
+
+    value, target, colour = action_status(act, period)
+    return render(
+        request,
+        "web/plans/action.html",
+        {
+            "action": act,
+            "statements": act.statements.all(),
+            "milestones": act.milestones.all(),
+            "statuses": Status.choices,
+            "errors": errors,
+            "errors_by": {e["id"]: e["message"] for e in errors},
+            "form": form,
+            "day": day,
+            "indicator": {"value": value, "target": target, "rag": colour, "period": period},
+            "can_change": can_set_targets(request.user),
+        },
+        status=400 if errors else 200,
+    )
