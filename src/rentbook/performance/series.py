@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 
 from rentbook.ledger.calendar import RentFreeRule, rent_year, rent_year_of, week_start
@@ -47,30 +48,27 @@ def weekly_arrears(first: date, last: date, scope: Scope) -> pl.DataFrame:
     patches = scope.patches()
     if patches is not None:
         accounts = accounts.filter(pl.col("patch_id").is_in(list(patches)))
-    grid = pl.DataFrame({"week": pl.Series(range(weeks), dtype=pl.Int64)})
-    ends = grid.with_columns(week_end=pl.lit(monday) + pl.duration(days=pl.col("week") * 7 + 6))
-    frame = (
-        accounts.select("account_id")
-        .join(grid, how="cross")
-        .join(moves, on=["account_id", "week"], how="left")
-        .with_columns(pl.col("net").fill_null(0))
-        .sort("account_id", "week")
-        .with_columns(balance=pl.col("net").cum_sum().over("account_id"))
-        .join(accounts, on="account_id")
-        .join(ends, on="week")
-        .filter(
-            (pl.col("start") <= pl.col("week_end"))
-            & (pl.col("end").is_null() | (pl.col("end") >= pl.col("week_end")))
-        )
-        .group_by("week_end")
-        .agg(arrears=pl.col("balance").clip(0).sum())
+    # only tenancies current at some week's end in the range
+    accounts = accounts.filter(
+        (pl.col("start") <= end) & (pl.col("end").is_null() | (pl.col("end") >= monday))
     )
-    return (
-        ends.select("week_end")
-        .join(frame, on="week_end", how="left")
-        .with_columns(pl.col("arrears").fill_null(0))
-        .sort("week_end")
-    )
+    week_ends = [monday + timedelta(weeks=w, days=6) for w in range(weeks)]
+    if accounts.height == 0:
+        return pl.DataFrame({"week_end": week_ends, "arrears": [0] * weeks})
+    index = accounts.select("account_id").with_row_index("row")
+    moves = moves.join(index, on="account_id", how="inner")
+    # an accounts x weeks matrix of net movements, run forward: each week's closing balance
+    matrix = np.zeros((index.height, weeks), dtype=np.int64)
+    if moves.height:
+        rows = moves["row"].cast(pl.Int64).to_numpy()
+        np.add.at(matrix, (rows, moves["week"].to_numpy()), moves["net"].to_numpy())
+    balance = np.cumsum(matrix, axis=1)
+    ends = np.array(week_ends, dtype="datetime64[D]")
+    starts = accounts["start"].to_numpy().astype("datetime64[D]")
+    finish = accounts["end"].fill_null(date(9999, 12, 31)).to_numpy().astype("datetime64[D]")
+    current = (starts[:, None] <= ends[None, :]) & (finish[:, None] >= ends[None, :])
+    arrears = np.where(current, np.clip(balance, 0, None), 0).sum(axis=0)
+    return pl.DataFrame({"week_end": week_ends, "arrears": [int(x) for x in arrears]})
 
 
 @dataclass(frozen=True)

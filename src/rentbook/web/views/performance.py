@@ -67,7 +67,9 @@ def _scope_query(base: dict[str, str], scope: Scope) -> dict[str, str]:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     period, scope, query = _choice(request)
-    board = dash.build(period, scope)
+    # The year profile reads two years of weekly balances: drawn when asked for.
+    with_profile = request.GET.get("profile") == "1"
+    board = dash.build(period, scope, profile=with_profile)
     years = list(range(ind.rent_year_of(timezone.localdate()), 2000, -1))[:6]
     return render(
         request,
@@ -90,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "xlsx": _link("web:performance-xlsx", query),
             "pdf": _link("web:performance-report", query),
             "can_set_targets": can_set_targets(request.user),
+            "profile_link": _link("web:performance", query, profile="1"),
         },
     )
 
