@@ -219,9 +219,16 @@ class SeenRefs:
         return found
 
 
-def _duplicates_in_batch(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Drop references repeated within the batch; the problems of the repeats."""
-    if good.get_column("source_ref").n_unique() == good.height:  # the usual case, cheaply
+def _duplicates_in_batch(
+    good: pl.DataFrame, hashes: np.ndarray
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Drop references repeated within the batch; the problems of the repeats.
+
+    ``hashes`` are the references' SeenRefs hashes: when they are all different so are the
+    references (the usual case, and counting integers is cheaper than counting strings); a
+    repeated hash sends the batch to the exact check by string.
+    """
+    if len(np.unique(hashes)) == good.height:
         return good, pl.DataFrame(schema=PROBLEM_SCHEMA)
     first = good.group_by("source_ref").agg(pl.col(LINE).min().alias("_first"))
     good = good.join(first, on="source_ref", how="left", maintain_order="left")
@@ -362,7 +369,7 @@ def import_transactions(table: Table, run: Run) -> None:
         checked = ((raw, *check_batch(raw, accounts)) for raw in table.batches)
         for raw, good, problems in _prefetch(checked):
             result.rows_read += raw.height
-            good, repeats = _duplicates_in_batch(good)
+            good, repeats = _duplicates_in_batch(good, SeenRefs.hash(good.get_column("source_ref")))
             parts = [problems, repeats]
             if reversal_lines:  # a reversal held back for the end had this reference first
                 earlier = good.get_column("source_ref").replace_strict(

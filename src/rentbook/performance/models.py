@@ -1,3 +1,102 @@
-"""Performance indicators, targets, trend series, dashboards and committee reports."""
+"""Performance indicators, targets, trend series, dashboards and committee reports.
+
+Built-in indicators are computed (performance/indicators.py); custom indicators hold values
+entered by hand or imported each period. Targets apply to either, per period and per scope.
+"""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ScopeKind(models.TextChoices):
+    LANDLORD = "landlord", "Whole landlord"
+    AREA = "area", "Area"
+    PATCH = "patch", "Patch"
+    OFFICER = "officer", "Officer"
+
+
+class Better(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class CustomIndicator(models.Model):
+    """A measure rentbook does not compute, such as average days to process a benefit claim."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=150)
+    unit = models.CharField(max_length=20, default="", blank=True)
+    better = models.CharField(max_length=6, choices=Better.choices, default=Better.HIGHER)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomValue(models.Model):
+    """One period's value of a custom indicator for a scope."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by hand"
+        IMPORT = "import", "Imported"
+
+    indicator = models.ForeignKey(CustomIndicator, on_delete=models.CASCADE, related_name="values")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    scope_kind = models.CharField(max_length=10, choices=ScopeKind.choices, default="landlord")
+    scope_id = models.BigIntegerField(null=True, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    source = models.CharField(max_length=6, choices=Source.choices, default=Source.MANUAL)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "-period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end", "scope_kind", "scope_id"],
+                name="custom_value_once_per_period",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_start} to {self.period_end}: {self.value}"
+
+
+class Target(models.Model):
+    """A target for an indicator (built-in code or a custom indicator's code), for a period
+    (a quarter or a rent year) and a scope. ``amber_within`` is how far on the wrong side of
+    the target still counts as amber (in the indicator's own units)."""
+
+    indicator = models.CharField(max_length=40, db_index=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    scope_kind = models.CharField(max_length=10, choices=ScopeKind.choices, default="landlord")
+    scope_id = models.BigIntegerField(null=True, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    amber_within = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "-period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end", "scope_kind", "scope_id"],
+                name="target_once_per_period",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} target {self.value} to {self.period_end}"

@@ -40,6 +40,16 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items.append(
         {"text": "Arrears runs", "href": reverse("web:runs"), "current": here == "web:runs"}
     )
+    items.append(
+        {
+            "text": "Performance",
+            "href": reverse("web:performance"),
+            "current": here.startswith("web:performance"),
+        }
+    )
+    items.append(
+        {"text": "Plans", "href": reverse("web:plans"), "current": here.startswith("web:plan")}
+    )
     if permissions.can_read_audit_log(user):
         items.append(
             {

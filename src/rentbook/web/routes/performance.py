@@ -1,5 +1,15 @@
 """The performance pages' addresses, included by web/urls.py under the "web" namespace."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from rentbook.web.views import performance as views
+
+urlpatterns: list[URLPattern] = [
+    path("performance/", views.dashboard, name="performance"),
+    path("performance/accounts/", views.accounts, name="performance-accounts"),
+    path("performance/indicators.csv", views.indicators_csv, name="performance-csv"),
+    path("performance/indicators.xlsx", views.indicators_xlsx, name="performance-xlsx"),
+    path("performance/committee-report.pdf", views.committee_report, name="performance-report"),
+    path("performance/targets/", views.targets, name="performance-targets"),
+    path("performance/custom/", views.custom_indicators, name="performance-custom"),
+]
