@@ -103,3 +103,6 @@ class ReviewPlan(models.Model):
 
     class Meta:
         ordering = ["-recorded_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"post-court plan of {self.recorded_on}"

@@ -189,9 +189,8 @@ def eviction_blockers(
     elif (eviction_on - notified_on).days < NOTIFY_DAYS:
         out.append(f"The written notification went less than {NOTIFY_DAYS} days before")
     if authorised_on is not None and on < appeal_ends(authorised_on):
-        out.append(
-            f"The {APPEAL_DAYS}-day appeal window is open until {appeal_ends(authorised_on):%-d %B %Y}"
-        )
+        until = appeal_ends(authorised_on)
+        out.append(f"The {APPEAL_DAYS}-day appeal window is open until {until:%-d %B %Y}")
     if on < eviction_on:
         out.append(f"The eviction date ({eviction_on:%-d %B %Y}) has not come")
     return out
