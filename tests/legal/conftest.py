@@ -25,6 +25,11 @@ ENGLAND_STEPS = ("CALL", "IC1", "MAR", "BCK", "ARO")
 SCOTLAND_STEPS = ("CALL", "IC1", "MAR", "BEN", "ARO")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def people(django_user_model):
     def make(role: str, name: str):

@@ -411,3 +411,24 @@ def record_review_plan(account: Account, plan: str, on: date, *, by: Any) -> Rev
         )
         _audit("legal.review_plan", p, by, f"post-court plan on {account}")
     return p
+
+
+def terms_breached(case: CourtCase, on: date) -> bool:
+    """Whether the account is behind the path the order's terms set: the balance at the order,
+    less the weekly amount for each whole week since, with one week's amount of slack.
+
+    The seam to the arrangements app: when its breach detection is merged, an arrangement
+    made from :func:`court_terms` monitors the order instead, and this reads its state.
+    """
+    terms = court_terms(case)
+    if terms is None or case.outcome_on is None or on <= case.outcome_on:
+        return False
+    from django.db.models import Sum
+
+    def bal(d: date) -> int:
+        rows = Transaction.objects.filter(account=case.account, posted_on__lte=d)
+        return int(rows.aggregate(s=Sum("amount"))["s"] or 0)
+
+    weeks = (on - case.outcome_on).days // 7
+    expected = bal(case.outcome_on) - weeks * terms["weekly_amount"]
+    return bal(on) > expected + terms["weekly_amount"]
