@@ -26,7 +26,7 @@ def test_the_balance_moves_to_a_former_tenant_account_and_both_ledgers_balance(e
     assert services.balance(fta.account) == 50_000 == fta.transferred
     moves = Transaction.objects.filter(source="transfer")
     assert sorted(moves.values_list("amount", flat=True)) == [-50_000, 50_000]
-    assert fta.account.reference == f"{ended.reference}/FTA"
+    assert fta.account.reference == f"{ended.reference}-FTA"
     assert fta.account.tenancy.tenants.get().last_name == "Tenant"
     with pytest.raises(RecoveryError):
         services.open_former_tenant_account(ended, by=people["officer"])

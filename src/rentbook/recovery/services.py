@@ -67,14 +67,14 @@ def limits() -> rules.Limits:
 
 # ---- former tenant accounts ------------------------------------------------------------------
 
-FTA_SUFFIX = "/FTA"
+FTA_SUFFIX = "-FTA"
 
 
 def open_former_tenant_account(rent: Account, *, by: Any) -> FormerTenantAccount:
     """Move an ended tenancy's balance to a former tenant account: one transfer posting out of
     the rent account and one into the new account (source "transfer"), so both balance.
 
-    The former tenant account is a ledger account of its own (reference ``<ref>/FTA``) on a
+    The former tenant account is a ledger account of its own (reference ``<ref>-FTA``) on a
     record of the same tenancy (same property, dates and tenants), so the import door can post
     an agency's payments to it and the rent account closes at £0.
     """

@@ -40,6 +40,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items.append(
         {"text": "Arrears runs", "href": reverse("web:runs"), "current": here == "web:runs"}
     )
+    items.append(
+        {
+            "text": "Write-offs",
+            "href": reverse("web:write-offs"),
+            "current": here.startswith("web:write-off") or here.startswith("web:committee"),
+        }
+    )
     if permissions.can_read_audit_log(user):
         items.append(
             {
