@@ -166,3 +166,18 @@ def test_committee_report_totals_equal_the_ledgers_write_offs_for_the_period(peo
     assert csv_text.strip().splitlines()[-1].startswith("total,,,,500.00")
     assert WriteOff.objects.filter(status="refused").count() == 1
     assert FormerTenantAccount.objects.count() == 0
+
+
+def test_agency_payments_come_back_through_the_import_door(ended, people, tmp_path):
+    from rentbook.imports.services import import_file
+
+    fta = services.open_former_tenant_account(ended, by=people["officer"])
+    path = tmp_path / "agency.csv"
+    path.write_text(
+        "transaction_ref,tenancy_ref,posted_on,kind,amount,method\n"
+        f"AGP-1,{fta.account.reference},2026-05-01,payment,-25.00,bank_transfer\n"
+    )
+    result = import_file("transactions", path, source="agency")
+    assert result.rows_posted == 1, result
+    assert services.balance(fta.account) == 47_500
+    assert Transaction.objects.get(source="agency").account == fta.account
