@@ -356,7 +356,7 @@ def serial_decree(account: Account, on: date) -> bool:
     dates = CourtCase.objects.filter(
         account=account, outcome__in=rules.WARRANT_OUTCOMES, outcome_on__isnull=False
     ).values_list("outcome_on", flat=True)
-    return rules.serial_decrees(account.tenancy.start_date, list(dates), on)
+    return rules.serial_decrees(account.tenancy.start_date, [d for d in dates if d], on)
 
 
 @dataclass(frozen=True)
