@@ -40,3 +40,25 @@ def test_the_latest_notice_court_case_and_eviction_as_the_policies_read_them(acc
     assert row["court_struck_out"] is None
     services.record_eviction_outcome(ev, "stayed", date(2026, 8, 1), by=people["manager"])
     assert run_facts(date(2026, 8, 2), OPEN).to_dicts()[0]["eviction_date"] is None
+
+
+def test_serial_decrees_after_three_orders_within_ten_years(account, people):
+    # account's tenancy started 6 April 2020
+    for year in (2021, 2023, 2031):
+        services.CourtCase.objects.create(
+            account=account,
+            applied_on=date(year, 1, 1),
+            outcome="DEC",
+            outcome_on=date(year, 2, 1),
+            created_at=services._noon(date(year, 1, 1)),
+        )
+    assert run_facts(date(2032, 1, 1), OPEN).to_dicts()[0]["serial_decrees"] is False
+    services.CourtCase.objects.create(
+        account=account,
+        applied_on=date(2025, 1, 1),
+        outcome="OPD",
+        outcome_on=date(2025, 2, 1),
+        created_at=services._noon(date(2025, 1, 1)),
+    )
+    assert run_facts(date(2025, 1, 1), OPEN).to_dicts()[0]["serial_decrees"] is False
+    assert run_facts(date(2025, 3, 1), OPEN).to_dicts()[0]["serial_decrees"] is True

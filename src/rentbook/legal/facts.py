@@ -1,10 +1,11 @@
 """The run's facts about notices, court cases and evictions.
 
-Facts: notice_expires, court_date, court_outcome, court_terms, court_struck_out, eviction_date.
+Facts: notice_expires, court_date, court_outcome, court_terms, court_struck_out, eviction_date,
+serial_decrees.
 
 The arrears run (engine/features.py) left-joins this frame on account_id; an account with
 no row, or a column not returned, has the fact missing (null), which the policies read as
-"nothing recorded". Three queries, whatever the number of accounts.
+"nothing recorded". Four queries, whatever the number of accounts.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from datetime import date
 
 import polars as pl
 
+from rentbook.ledger.models import Account
 from rentbook.ledger.positions import as_text, query_frame
 from rentbook.legal.models import CourtCase, Eviction, Notice
-from rentbook.legal.rules import OUTCOME_BY_CODE
+from rentbook.legal.rules import OUTCOME_BY_CODE, WARRANT_OUTCOMES
 from rentbook.policy.facts import SCHEMA
+from rentbook.portfolio.models import Tenancy
 
 FACTS = (
     "notice_expires",
@@ -25,6 +28,7 @@ FACTS = (
     "court_terms",
     "court_struck_out",
     "eviction_date",
+    "serial_decrees",
 )
 TERMS = [code for code, o in OUTCOME_BY_CODE.items() if o.terms]
 
@@ -106,7 +110,27 @@ def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
         .otherwise(pl.coalesce("ev_on", "case_eviction"))
         .alias("eviction_date"),
     )
+    # The serial-decree rule: three possession orders or decrees within ten years of the start.
+    codes = ", ".join(f"'{c}'" for c in sorted(WARRANT_OUTCOMES))
+    orders = query_frame(
+        f"SELECT c.account_id, {as_text('c.outcome_on')}, {as_text('t.start_date')}"
+        f" FROM {CourtCase._meta.db_table} c"
+        f" JOIN {Account._meta.db_table} a ON a.id = c.account_id"
+        f" JOIN {Tenancy._meta.db_table} t ON t.id = a.tenancy_id"
+        f" WHERE c.outcome IN ({codes}) AND c.outcome_on <= %s AND c.account_id IN ({open_sql})",
+        [day],
+        {"account_id": pl.Int64(), "on": pl.Date(), "start": pl.Date()},
+    )
+    serial = (
+        orders.filter(
+            (pl.col("on") >= pl.col("start"))
+            & (pl.col("on") <= pl.col("start").dt.offset_by("10y"))
+        )
+        .group_by("account_id")
+        .agg((pl.len() >= 3).alias("serial_decrees"))
+    )
     out = notices.join(courts, on="account_id", how="full", coalesce=True)
+    out = out.join(serial, on="account_id", how="full", coalesce=True)
     return out.select(
         pl.col("account_id").cast(pl.Int64),
         *[pl.col(f).cast(SCHEMA[f]) for f in FACTS],
