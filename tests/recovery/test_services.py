@@ -136,7 +136,7 @@ def test_money_received_after_a_write_off_is_written_back_on_once(ended, people)
     assert services.balance(ended) == 0
     post(ended, date(2026, 5, 1), -12_000)
     made = services.reinstate(ended, date(2026, 5, 2))
-    assert [t.amount for t in made] == [12_000]
+    assert [(t.amount, t.posted_on) for t in made] == [(12_000, date(2026, 5, 1))]
     assert services.reinstate(ended, date(2026, 5, 3)) == []
     assert services.balance(ended) == 0
 
@@ -181,3 +181,16 @@ def test_agency_payments_come_back_through_the_import_door(ended, people, tmp_pa
     assert result.rows_posted == 1, result
     assert services.balance(fta.account) == 47_500
     assert Transaction.objects.get(source="agency").account == fta.account
+
+
+def test_the_write_ons_command_reinstates_every_account_once(ended, people):
+    from django.core.management import call_command
+
+    w = services.propose_write_off(ended, 50_000, "deceased", END, by=people["officer"])
+    services.approve_write_off(w, END, by=people["manager"])
+    post(ended, date(2026, 5, 1), -7_000)
+    call_command("write_ons", "--as-of", "2026-06-01")
+    call_command("write_ons", "--as-of", "2026-06-01")
+    assert list(
+        Transaction.objects.filter(kind=Kind.WRITE_ON).values_list("amount", flat=True)
+    ) == [7_000]

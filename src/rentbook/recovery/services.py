@@ -440,9 +440,20 @@ def refuse_write_off(w: WriteOff, on: date, *, by: Any) -> WriteOff:
     return w
 
 
+def reinstate_all(on: date, *, by: Any = None) -> int:
+    """Reinstate on every account with a write-off (idempotent): the number of write-ons."""
+    ids = (
+        Transaction.objects.filter(kind=Kind.WRITE_OFF, posted_on__lte=on)
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    return sum(len(reinstate(a, on, by=by)) for a in Account.objects.filter(pk__in=ids))
+
+
 def reinstate(account: Account, on: date, *, by: Any = None) -> list[Transaction]:
     """Write back on (write_on, source "writeon") written-off debt as money is received after
-    the write-off, payment by payment, once each."""
+    the write-off, payment by payment, once each, on the day each payment was received.
+    Payments posted on or before ``on`` are considered."""
     rows = Transaction.objects.filter(account=account, posted_on__lte=on)
     offs = rows.filter(kind=Kind.WRITE_OFF)
     first = offs.order_by("posted_on", "id").first()
@@ -452,12 +463,13 @@ def reinstate(account: Account, on: date, *, by: Any = None) -> list[Transaction
     ons = rows.filter(kind=Kind.WRITE_ON, source="writeon")
     written -= int(ons.aggregate(s=Sum("amount"))["s"] or 0)
     done = {int(r[4:]) for r in ons.values_list("source_ref", flat=True) if r[4:].isdigit()}
-    payments = [
-        (pid, -amount)
-        for pid, amount in rows.filter(kind=Kind.PAYMENT, id__gt=first.pk).values_list(
-            "id", "amount"
+    received = {
+        pid: (-amount, posted_on)
+        for pid, amount, posted_on in rows.filter(kind=Kind.PAYMENT, id__gt=first.pk).values_list(
+            "id", "amount", "posted_on"
         )
-    ]
+    }
+    payments = [(pid, amount) for pid, (amount, _) in received.items()]
     out = []
     for pid, amount in rules.reinstatements(payments, written, done):
         out.append(
@@ -466,7 +478,7 @@ def reinstate(account: Account, on: date, *, by: Any = None) -> list[Transaction
                 Posting(
                     kind=Kind.WRITE_ON,
                     amount=amount,
-                    posted_on=on,
+                    posted_on=received[pid][1],
                     source="writeon",
                     source_ref=f"WON-{pid}",
                     description="Written-off debt reinstated: money received",
