@@ -101,6 +101,19 @@ BASE_FACTS: tuple[Fact, ...] = (
     _f("arrangement_state", T, "arrangement", "live, breached, cancelled or completed."),
     _f("arrangement_start", D, "arrangement start", "When the latest arrangement began."),
     _f("arrangement_breaches", N, "arrangement breaches", "How many times it has been broken."),
+    _f(
+        "arrangement_review",
+        D,
+        "arrangement review",
+        "When the arrangement is due a review.",
+        date=True,
+    ),
+    _f(
+        "arrangement_could_pay_more",
+        B,
+        "could pay more",
+        "A live arrangement whose income and expenditure is stale or whose payments run ahead.",
+    ),
     _f("pause_until", D, "paused until", "The case is paused until this instant."),
     _f("pause_reason", T, "pause reason", "Why the case was paused."),
     # letters
