@@ -14,9 +14,12 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import Sum
 
+from rentbook.arrangements.facts import run_facts as arrangement_facts
+from rentbook.arrangements.models import Arrangement
 from rentbook.ledger.models import Kind, Transaction
 from rentbook.ledger.statements import account_statement
 from rentbook.legal import services as legal
+from rentbook.legal.facts import run_facts as legal_facts
 from rentbook.recovery import services as recovery
 from tests.factories import make_account, post
 from tests.legal.conftest import ENGLAND_STEPS, record_steps
@@ -92,6 +95,14 @@ def test_first_arrears_to_write_off(people):
         if paid == 10_500:
             assert not legal.terms_breached(case, monday)
     assert legal.terms_breached(case, monday)
+    # the order is monitored as a court-ordered arrangement, which the run sees as breached
+    arrangement = Arrangement.objects.get(pk=case.arrangement_id)
+    assert (arrangement.kind, arrangement.instalment) == ("court_ordered", 500)
+    open_sql = f"SELECT {acc.pk}"
+    facts = arrangement_facts(monday, open_sql).to_dicts()[0]
+    assert (facts["arrangement_type"], facts["arrangement_state"]) == ("formal", "breached")
+    court = legal_facts(monday, open_sql).to_dicts()[0]
+    assert (court["court_outcome"], court["court_terms"]) == ("SOT", True)
     book.check(acc)
     legal.warrant_applied(case, monday, by=officer)
     ev = legal.warrant_issued(

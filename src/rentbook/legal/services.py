@@ -8,13 +8,18 @@ callers pass ``today``/``now``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rentbook.arrangements import services as arrangements
+from rentbook.arrangements.breach import State
+from rentbook.arrangements.models import Arrangement
+from rentbook.arrangements.models import Kind as ArrangementKind
+from rentbook.arrangements.schedules import Frequency, Rule
 from rentbook.audit.services import acting_as, record, snapshot
 from rentbook.cases.models import DiaryEntry, Flag
 from rentbook.cases.services import record_action
@@ -211,6 +216,7 @@ def record_outcome(
                 ),
                 actor=by,
             )
+        monitor_terms(case, by=by)
         _audit("legal.court_outcome", case, by, f"{o.label if o else outcome} on {case.account}")
     return case
 
@@ -413,22 +419,38 @@ def record_review_plan(account: Account, plan: str, on: date, *, by: Any) -> Rev
     return p
 
 
-def terms_breached(case: CourtCase, on: date) -> bool:
-    """Whether the account is behind the path the order's terms set: the balance at the order,
-    less the weekly amount for each whole week since, with one week's amount of slack.
-
-    The seam to the arrangements app: when its breach detection is merged, an arrangement
-    made from :func:`court_terms` monitors the order instead, and this reads its state.
-    """
+def monitor_terms(case: CourtCase, *, by: Any) -> Arrangement | None:
+    """Make the court-ordered arrangement that monitors an order's terms (the arrangements
+    app's breach detection): weekly instalments of the ordered amount off the arrears, from a
+    week after the order, clearing the balance at the order (costs included). None when the
+    order has no terms or nothing is owed."""
     terms = court_terms(case)
-    if terms is None or case.outcome_on is None or on <= case.outcome_on:
+    if terms is None or case.outcome_on is None:
+        return None
+    start = case.outcome_on
+    owed = arrangements.balance_through(case.account_id, start)
+    if owed <= 0:
+        return None
+    a = arrangements.create_arrangement(
+        case.account,
+        kind=ArrangementKind.COURT_ORDERED,
+        rule=Rule(Frequency.WEEKLY, weekday=start.weekday()),
+        instalment=terms["weekly_amount"],
+        start=start,
+        first_payment=start + timedelta(days=7),
+        payment_method=case.account.payment_method,
+        starting_balance=owed,
+        by=by,
+    )
+    case.arrangement_id = a.pk
+    case.save(update_fields=["arrangement_id"])
+    return a
+
+
+def terms_breached(case: CourtCase, on: date) -> bool:
+    """Whether the order's terms are broken on ``on``, as the arrangements app's breach
+    detection finds for the court-ordered arrangement made from them."""
+    if case.arrangement_id is None:
         return False
-    from django.db.models import Sum
-
-    def bal(d: date) -> int:
-        rows = Transaction.objects.filter(account=case.account, posted_on__lte=d)
-        return int(rows.aggregate(s=Sum("amount"))["s"] or 0)
-
-    weeks = (on - case.outcome_on).days // 7
-    expected = bal(case.outcome_on) - weeks * terms["weekly_amount"]
-    return bal(on) > expected + terms["weekly_amount"]
+    a = Arrangement.objects.get(pk=case.arrangement_id)
+    return arrangements.assessment(a, on).state == State.BREACHED
