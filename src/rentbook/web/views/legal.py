@@ -109,3 +109,141 @@ def post_court_review(request: HttpRequest) -> HttpResponse:
         {"rows": rows, "above": threshold_text, "errors": errors.summary(), "error": errors.by_id},
         status=400 if errors else 200,
     )
+
+
+#: The forms of the court page, each with the date fields it reads.
+COURT_FORMS = {
+    "apply": (("applied", "Date applied"), ("hearing", "Hearing date")),
+    "outcome": (("decided", "Date of the decision"),),
+    "warrant": (("warrant", "Date applied for"),),
+    "issued": (("issued", "Date issued"), ("eviction", "Eviction date")),
+    "consult": (("consulted", "Date consulted"),),
+    "notify": (("notified", "Date sent"),),
+    "authorise": (),
+    "evicted": (("happened", "Date"),),
+}
+REQUIRED_DATES = {"applied", "decided", "warrant", "issued", "eviction", "consulted"}
+REQUIRED_DATES |= {"notified", "happened"}
+
+
+def _money(text: str, field: str, label: str, errors: FormErrors) -> int | None:
+    if not text:
+        return None
+    try:
+        return parse_pounds(text)
+    except MoneyError:
+        errors.add(field, f"{label} must be an amount, like 5.00")
+        return None
+
+
+def court(request: HttpRequest, reference: str) -> HttpResponse:
+    """The account's court case and eviction: each step's form, in order."""
+    account = _account(reference)
+    today = timezone.localdate()
+    case = services.CourtCase.objects.filter(account=account).first()
+    eviction = getattr(case, "eviction", None) if case else None
+    errors = FormErrors()
+    form = request.POST.get("form", "") if request.method == "POST" else ""
+    values = {k: request.POST.get(k, "").strip() for k in request.POST} if form else {}
+    dates = {
+        name: (
+            DateField.read(request.POST, name, label)  # type: ignore[arg-type]
+            if form
+            else DateField.of(name, label, today if name in REQUIRED_DATES else None)
+        )
+        for fields in COURT_FORMS.values()
+        for name, label in fields
+    }
+    if form:
+        if not permissions.can_change(request.user) or form not in COURT_FORMS:
+            raise PermissionDenied
+        for name, label in COURT_FORMS[form]:
+            f = dates[name]
+            if f.error:
+                errors.add(f.id, f.error)
+            elif f.value is None and name in REQUIRED_DATES:
+                f.error = f"Enter the {label.lower()}"
+                errors.add(f.id, f.error)
+        terms = _money(values.get("terms", ""), "terms", "Weekly amount", errors)
+        costs = _money(values.get("costs", ""), "costs", "Court costs", errors)
+        if not errors:
+            by = request.user
+            d = {k: f.value for k, f in dates.items()}
+            ids = {
+                "applied_on": "applied-day",
+                "hearing_on": "hearing-day",
+                "terms_weekly": "terms",
+                "eviction_on": "eviction-day",
+                "notified_on": "notified-day",
+            }
+            if form == "evicted":
+                ids["outcome"] = "eviction_outcome"
+            try:
+                if form == "apply":
+                    assert d["applied"] is not None
+                    services.apply_to_court(account, d["applied"], by=by, hearing_on=d["hearing"])
+                elif form == "outcome" and case:
+                    assert d["decided"] is not None
+                    services.record_outcome(
+                        case,
+                        values.get("outcome", ""),
+                        d["decided"],
+                        by=by,
+                        terms_weekly=terms,
+                        costs=costs or 0,
+                    )
+                elif form == "warrant" and case:
+                    assert d["warrant"] is not None
+                    services.warrant_applied(case, d["warrant"], by=by)
+                elif form == "issued" and case:
+                    assert d["issued"] is not None and d["eviction"] is not None
+                    services.warrant_issued(case, d["issued"], d["eviction"], by=by)
+                elif form == "consult" and eviction:
+                    assert d["consulted"] is not None
+                    services.record_consultation(
+                        eviction, values.get("consultation", ""), d["consulted"], by=by
+                    )
+                elif form == "notify" and eviction:
+                    assert d["notified"] is not None
+                    recipients = values.get("recipients", "").splitlines()
+                    services.notify_eviction(eviction, recipients, d["notified"], by=by)
+                elif form == "authorise" and eviction:
+                    services.authorise_eviction(eviction, today, by=by)
+                elif form == "evicted" and eviction:
+                    assert d["happened"] is not None
+                    services.record_eviction_outcome(
+                        eviction, values.get("eviction_outcome", ""), d["happened"], by=by
+                    )
+                else:
+                    raise services.LegalError({"form": "That step is not open on this case"})
+            except services.LegalError as e:
+                for key, message in e.errors.items():
+                    errors.add(ids.get(key, key), message)
+            else:
+                messages.success(request, "Recorded")
+                return redirect("web:court", reference=account.reference)
+    return render(
+        request,
+        "web/legal/court.html",
+        {
+            "account": account,
+            "case": case,
+            "eviction": eviction,
+            "blockers": services.eviction_blockers(eviction, today) if eviction else [],
+            "may_authorise": getattr(request.user, "role", None) in rules.AUTHORISING_ROLES,
+            "outcomes": rules.OUTCOMES,
+            "consultations": [
+                (k, rules.CONSULTATION_LABELS.get(k, k), (eviction.consultations or {}).get(k))
+                for k in services.required_consultations()
+            ]
+            if eviction
+            else [],
+            "eviction_outcomes": services.Eviction.Outcome.choices,
+            "dates": dates,
+            "values": values,
+            "form": form,
+            "errors": errors.summary(),
+            "error": errors.by_id,
+        },
+        status=400 if errors else 200,
+    )
