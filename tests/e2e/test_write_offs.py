@@ -79,6 +79,15 @@ def test_officer_proposes_manager_approves_statement_and_audit_show_it(
     expect(statement).to_contain_text("£380.00")
     check_accessibility(page)
 
+    # the committee report for the rent year lists it, and its total is the write-off
+    page.goto("/write-offs/committee-report/")
+    expect(page.locator("[data-testid=report]")).to_contain_text(ref)
+    expect(page.locator("[data-testid=total]")).to_have_text("£380.00")
+    check_accessibility(page)
+    for path in (f"/accounts/{ref}/", f"/accounts/{ref}/court/", "/post-court-review/"):
+        page.goto(path)
+        check_accessibility(page)
+
     page.goto("/audit-log/?object_type=recovery.WriteOff")
     events = page.locator("[data-testid=audit-events]")
     expect(events).to_contain_text("olivia")
