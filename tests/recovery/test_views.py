@@ -87,3 +87,28 @@ def test_the_auditor_may_not_propose(debt, django_user_model):
     auditor = django_user_model.objects.create_user(username="aud", password="x", role="auditor")
     r = _client(auditor).get(reverse("web:propose-write-off", args=[debt.reference]))
     assert r.status_code == 403
+
+
+def test_former_tenant_recovery_page_and_agency_outcomes_upload(debt, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fta = services.open_former_tenant_account(debt, by=people["officer"])
+    c = _client(people["officer"])
+    url = reverse("web:former-tenant", args=[fta.account.reference])
+    assert "first former tenant arrears letter is due" in c.get(url).content.decode()
+    assert c.post(url, {"form": "letter"}).status_code == 302
+    r = c.post(url, {"form": "contact", "forwarding_address": "2 Elm Row", "tracing": "tracing"})
+    assert r.status_code == 302
+    r = c.post(url, {"form": "agency", "agency": ""})
+    assert r.status_code == 400 and "agency&#x27;s name" in r.content.decode()
+    assert c.post(url, {"form": "agency", "agency": "Acme"}).status_code == 302
+    fta.refresh_from_db()
+    assert fta.forwarding_address == "2 Elm Row" and fta.letter_sent_on is not None
+    ref = fta.referrals.get().reference
+    upload = SimpleUploadedFile(
+        "out.csv",
+        f"referral_ref,status,outcome_on,note\n{ref},paying,2026-06-01,\nAG-0,x,y,\n".encode(),
+    )
+    r = c.post(reverse("web:agency-outcomes"), {"file": upload})
+    html = r.content.decode()
+    assert "1 referral updated" in html and "line 3" in html

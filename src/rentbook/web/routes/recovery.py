@@ -28,6 +28,12 @@ urlpatterns: list[URLPattern] = [
         recovery.committee_report_pdf,
         name="committee-report-pdf",
     ),
+    path(
+        "accounts/<str:reference>/former-tenant/",
+        recovery.former_tenant,
+        name="former-tenant",
+    ),
+    path("former-tenants/agency-outcomes/", recovery.agency_outcomes, name="agency-outcomes"),
     path("former-tenants/", recovery.former_tenant_accounts, name="former-tenants"),
     path("former-tenants/agency-referrals.csv", recovery.agency_export, name="agency-export"),
 ]

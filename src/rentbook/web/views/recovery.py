@@ -250,3 +250,95 @@ def former_tenant_accounts(request: HttpRequest) -> HttpResponse:
             "due": services.letters_due(today),
         },
     )
+
+
+def former_tenant(request: HttpRequest, reference: str) -> HttpResponse:
+    """Work on one former tenant account: contact and tracing, letters, agency, judgement."""
+    account = _account(reference)
+    fta = get_object_or_404(FormerTenantAccount, account=account)
+    today = timezone.localdate()
+    errors = FormErrors()
+    form = request.POST.get("form", "") if request.method == "POST" else ""
+    values = {
+        "forwarding_address": fta.forwarding_address,
+        "tracing": fta.tracing,
+        "agency": "",
+    }
+    replied = DateField.of("replied", "Date of the reply", fta.replied_on)
+    if form:
+        _refuse_readers(request)
+        values.update({k: request.POST.get(k, "").strip() for k in ("agency", "tracing")})
+        values["forwarding_address"] = request.POST.get("forwarding_address", "").strip()
+        by = request.user
+        try:
+            if form == "contact":
+                replied = DateField.read(request.POST, "replied", "Date of the reply")  # type: ignore[arg-type]
+                if replied.error:
+                    errors.add(replied.id, replied.error)
+                else:
+                    services.update_contact(
+                        fta,
+                        by=by,
+                        forwarding_address=values["forwarding_address"],
+                        tracing=values["tracing"],
+                        replied_on=replied.value,
+                        on=today,
+                    )
+            elif form == "letter":
+                services.record_letter(fta, today, by=by)
+            elif form == "agency":
+                services.refer_to_agency(fta, values["agency"], today, by=by)
+            elif form == "judgement":
+                services.seek_money_judgement(fta, today, by=by)
+            else:
+                raise PermissionDenied
+        except services.RecoveryError as e:
+            for key, message in e.errors.items():
+                errors.add("agency" if key == "balance" and form == "agency" else key, message)
+        if not errors:
+            messages.success(request, "Recorded")
+            return redirect("web:former-tenant", reference=reference)
+    return render(
+        request,
+        "web/recovery/former_tenant.html",
+        {
+            "account": account,
+            "fta": fta,
+            "balance": services.balance(account, today),
+            "letter_due": fta in services.letters_due(today),
+            "letter_kind": services.letter_kind(fta),
+            "static": services.static_balance(fta, today),
+            "referrals": list(fta.referrals.all()),
+            "judgements": list(fta.judgements.all()),
+            "tracing_choices": FormerTenantAccount.Tracing.choices,
+            "values": values,
+            "replied": replied,
+            "errors": errors.summary(),
+            "error": errors.by_id,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def agency_outcomes(request: HttpRequest) -> HttpResponse:
+    """Upload an agency's outcomes file; each bad line is listed with its number."""
+    _refuse_readers(request)
+    result = None
+    errors = FormErrors()
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors.add("file", "Select the agency's outcomes file")
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors.add("file", "The file must be a CSV file in UTF-8")
+            else:
+                result = services.import_agency_outcomes(text, by=request.user)
+    return render(
+        request,
+        "web/recovery/agency_outcomes.html",
+        {"result": result, "errors": errors.summary(), "error": errors.by_id},
+        status=400 if errors else 200,
+    )
