@@ -194,3 +194,16 @@ def test_the_write_ons_command_reinstates_every_account_once(ended, people):
     assert list(
         Transaction.objects.filter(kind=Kind.WRITE_ON).values_list("amount", flat=True)
     ) == [7_000]
+
+
+def test_the_former_tenants_command_moves_every_ended_balance_once(ended, people):
+    from django.core.management import call_command
+
+    current = make_account()
+    post(current, date(2026, 1, 5), 10_000, kind=Kind.CHARGE)
+    credit = make_account(end=END)
+    post(credit, date(2026, 1, 5), -1_000)
+    call_command("former_tenants", "--as-of", "2026-03-02")
+    call_command("former_tenants", "--as-of", "2026-03-02")
+    fta = FormerTenantAccount.objects.get()
+    assert fta.rent_account == ended and fta.transferred == 50_000

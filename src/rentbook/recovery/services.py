@@ -127,6 +127,27 @@ def open_former_tenant_account(rent: Account, *, by: Any) -> FormerTenantAccount
     return fta
 
 
+def open_all_former(on: date, *, by: Any = None) -> list[FormerTenantAccount]:
+    """Open a former tenant account for every tenancy ended by ``on`` that still owes money
+    and has none yet (idempotent): the balance moves as soon as the tenancy ends."""
+    ended = (
+        Account.objects.filter(tenancy__end_date__lte=on)
+        .exclude(former_tenant_account__isnull=False)
+        .exclude(former_of__isnull=False)
+    )
+    owing = (
+        Transaction.objects.filter(account__in=ended, posted_on__lte=on)
+        .values("account_id")
+        .annotate(b=Sum("amount"))
+        .filter(b__gt=0)
+        .values_list("account_id", flat=True)
+    )
+    made = []
+    for account in Account.objects.filter(pk__in=list(owing)).select_related("tenancy"):
+        made.append(open_former_tenant_account(account, by=by))
+    return made
+
+
 def _transfer(src: Account, dst: Account, amount: int, on: date, ref: str, by: Any) -> None:
     out = f"Moved to former tenant account {dst.reference}"
     post(src, Posting(Kind.ADJUSTMENT, -amount, on, "transfer", f"{ref}-out", out[:100]), actor=by)
