@@ -112,3 +112,28 @@ def test_former_tenant_recovery_page_and_agency_outcomes_upload(debt, people):
     r = c.post(reverse("web:agency-outcomes"), {"file": upload})
     html = r.content.decode()
     assert "1 referral updated" in html and "line 3" in html
+
+
+def test_the_committee_approves_a_batch_from_the_report(people):
+    accounts = [make_account(end=date(2026, 1, 4)) for _ in range(2)]
+    waiting = []
+    for acc in accounts:
+        post(acc, date(2026, 1, 1), 600_000, kind=Kind.CHARGE)
+        waiting.append(
+            services.propose_write_off(
+                acc, 600_000, "insolvency", date(2026, 5, 1), by=people["officer"]
+            )
+        )
+    c = _client(people["manager"])
+    url = reverse("web:committee-report")
+    r = c.post(url, {"write_off": [w.pk for w in waiting]})
+    assert r.status_code == 400 and "committee" in r.content.decode()
+    assert not Transaction.objects.filter(kind="write_off").exists()
+    r = c.post(
+        url, {"write_off": [w.pk for w in waiting], "committee_ref": "Cabinet 3/6/26 min 12"}
+    )
+    assert r.status_code == 302
+    assert Transaction.objects.filter(kind="write_off").count() == 2
+    assert set(WriteOff.objects.values_list("committee_ref", flat=True)) == {
+        "Cabinet 3/6/26 min 12"
+    }

@@ -451,6 +451,22 @@ def approve_write_off(w: WriteOff, on: date, *, by: Any, committee_ref: str = ""
     return w
 
 
+def approve_committee_batch(
+    ids: list[int], on: date, *, by: Any, committee_ref: str
+) -> list[WriteOff]:
+    """The committee's decision on a batch: approve each listed committee write-off, all or
+    none (the first error stops the batch and nothing is posted)."""
+    with transaction.atomic():
+        batch = list(
+            WriteOff.objects.filter(
+                pk__in=ids, level=rules.COMMITTEE, status=WriteOff.Status.PROPOSED
+            ).order_by("pk")
+        )
+        if not batch:
+            raise RecoveryError({"batch": "Select the write-offs the committee approved"})
+        return [approve_write_off(w, on, by=by, committee_ref=committee_ref) for w in batch]
+
+
 def refuse_write_off(w: WriteOff, on: date, *, by: Any) -> WriteOff:
     if not rules.may_approve(getattr(by, "role", None), w.level) or w.status != "proposed":
         raise RecoveryError({"approve": "You may not decide this write-off"})

@@ -155,10 +155,35 @@ def _period(request: HttpRequest) -> tuple[DateField, DateField, list[dict[str, 
 def committee_report(request: HttpRequest) -> HttpResponse:
     start, end, errors = _period(request)
     ctx: dict[str, object] = {"start": start, "end": end, "errors": errors}
+    if request.method == "POST":
+        _refuse_readers(request)
+        ids = [int(x) for x in request.POST.getlist("write_off") if x.isdigit()]
+        ref = request.POST.get("committee_ref", "").strip()
+        try:
+            done = services.approve_committee_batch(
+                ids, timezone.localdate(), by=request.user, committee_ref=ref
+            )
+        except services.RecoveryError as e:
+            key, message = next(iter(e.errors.items()))
+            errors.append(
+                {"id": "committee_ref" if key == "committee_ref" else "batch", "message": message}
+            )
+            ctx["batch_error"] = message
+        else:
+            messages.success(request, f"{len(done)} write-offs approved by the committee")
+            return redirect(request.get_full_path())
     if not errors:
         assert start.value and end.value
         rows, total, waiting = services.committee_report(start.value, end.value)
-        ctx.update(rows=rows, total=total, waiting=waiting, query=request.GET.urlencode())
+        ctx.update(
+            rows=rows,
+            total=total,
+            waiting=waiting,
+            query=request.GET.urlencode(),
+            may_decide=services.rules.may_approve(
+                getattr(request.user, "role", None), services.rules.COMMITTEE
+            ),
+        )
     return render(request, "web/recovery/committee_report.html", ctx, status=400 if errors else 200)
 
 
