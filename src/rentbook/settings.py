@@ -169,6 +169,14 @@ RENTBOOK_LANDLORD_NAME = os.environ.get("RENTBOOK_LANDLORD_NAME", "Demo Homes")
 RENTBOOK_RENT_FREE_WEEKS = os.environ.get("RENTBOOK_RENT_FREE_WEEKS", "christmas=2,year-end=2")
 # england, wales or scotland: which law the legal pathway follows.
 RENTBOOK_JURISDICTION = os.environ.get("RENTBOOK_JURISDICTION", "england")
+# The legal pathway and write-offs (docs/legal.md, docs/recovery.md); money in pence.
+RENTBOOK_EVICTION_CONSULTATIONS = tuple(
+    os.environ.get("RENTBOOK_EVICTION_CONSULTATIONS", "housing_options,social_work").split(",")
+)
+RENTBOOK_POST_COURT_REVIEW_PENCE = envint("RENTBOOK_POST_COURT_REVIEW_PENCE", 100_000)
+RENTBOOK_WRITE_OFF_SMALL_PENCE = envint("RENTBOOK_WRITE_OFF_SMALL_PENCE", 2_000)
+RENTBOOK_WRITE_OFF_OFFICER_PENCE = envint("RENTBOOK_WRITE_OFF_OFFICER_PENCE", 2_000)
+RENTBOOK_WRITE_OFF_MANAGER_PENCE = envint("RENTBOOK_WRITE_OFF_MANAGER_PENCE", 500_000)
 # The policy the arrears run decides with: a shipped policy's name or a path to a .toml file.
 RENTBOOK_POLICY = os.environ.get("RENTBOOK_POLICY", "hackney")
 # Background work (the arrears run behind the site's button): Django's tasks API through

@@ -72,6 +72,12 @@ ACTION_CODES: tuple[ActionCode, ...] = (
     _a("CRT", "Court proceedings raised", C.COURT),
     _a("S11", "Local authority told proceedings were raised (s11 notice)", C.COURT),
     _a("WPA", "Warrant for possession applied for", C.ENFORCEMENT),
+    # former tenant arrears (recovery)
+    _a("FTL", "Former tenant arrears letter sent", C.RECOVERY),
+    _a("FTR", "Former tenant arrears reminder sent (no reply)", C.RECOVERY),
+    _a("TRC", "Tracing started for a former tenant", C.RECOVERY),
+    _a("AGR", "Referred to a debt recovery agency", C.RECOVERY),
+    _a("MJA", "Small claim for a money judgement made", C.RECOVERY),
     # review
     _a("CHK", "Account data checked", C.REVIEW),
 )

@@ -90,6 +90,12 @@ BASE_FACTS: tuple[Fact, ...] = (
     _f("court_terms", B, "court terms ordered", "Whether the court ordered terms."),
     _f("court_struck_out", D, "court case struck out", "When the court case was struck out."),
     _f("eviction_date", D, "eviction date", "A recorded eviction date (past or future)."),
+    _f(
+        "serial_decrees",
+        B,
+        "serial decrees",
+        "Three or more possession orders or decrees within ten years of the tenancy's start.",
+    ),
     # arrangements and holds
     _f("arrangement_type", T, "arrangement type", "informal or formal."),
     _f("arrangement_state", T, "arrangement", "live, breached, cancelled or completed."),

@@ -42,6 +42,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     )
     items.append(
         {
+            "text": "Write-offs",
+            "href": reverse("web:write-offs"),
+            "current": here.startswith("web:write-off") or here.startswith("web:committee"),
+        }
+    )
+    items.append(
+        {
             "text": "Performance",
             "href": reverse("web:performance"),
             "current": here.startswith("web:performance"),

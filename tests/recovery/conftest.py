@@ -1,0 +1,1 @@
+from tests.legal.conftest import _fast_password_hashing, people  # noqa: F401
