@@ -40,6 +40,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items.append(
         {"text": "Arrears runs", "href": reverse("web:runs"), "current": here == "web:runs"}
     )
+    items.append(
+        {
+            "text": "Letters",
+            "href": reverse("web:comms-letters"),
+            "current": here.startswith("web:comms-letters"),
+        }
+    )
     if permissions.can_read_audit_log(user):
         items.append(
             {
