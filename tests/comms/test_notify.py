@@ -101,3 +101,16 @@ def test_the_client_signs_every_request(account, officer, notify):
     bad = Notify(api_key=API_KEY[:-4] + "ffff", base_url=notify.url)
     m = send(account, current_template("GMS", "sms"), now=NOW, by=officer, backend=bad)
     assert m.status == "failed" and "bad token" in m.detail
+
+
+def test_the_next_run_puts_a_failed_letter_back_in_front_of_an_officer(account, officer, notify):
+    from rentbook.engine.models import Recommendation
+    from rentbook.engine.services import run_arrears
+
+    be = _backend(notify)
+    m = send(account, current_template("IC1", "letter"), now=NOW, by=officer, backend=be)
+    notify.statuses[m.notify_id] = "validation-failed"
+    check_statuses(be)
+    run = run_arrears(NOW.date() + timedelta(days=1), "hackney")
+    rec = Recommendation.objects.get(run=run, account=account)
+    assert (rec.action, rec.rule) == ("review_failed_letter", "review_failed_letter")

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 BASE_URL = "https://rentbook.invalid/"
-CHUNK = 100
+CHUNK = 50
 _TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
 
 
