@@ -58,3 +58,30 @@ def test_the_batch_page_sends_the_letters_due_and_offers_the_print_file(client_i
     manifest = client_in.get(reverse("web:comms-letters-csv", args=[batch.pk])).content.decode()
     assert manifest.splitlines()[1].startswith(f"1,{a.reference},IC1,1,1,")
     assert manifest.splitlines()[2].startswith(f"2,{b.reference},IC2,1,")
+
+
+@pytest.fixture
+def admin_in(client, django_user_model):
+    user = django_user_model.objects.create_user("adm", password="x", role=Role.ADMINISTRATOR)
+    client.force_login(user)
+    return client
+
+
+def test_an_administrator_previews_an_edit_against_an_account_then_saves_a_version(admin_in, account):
+    t = current_template("GMS", "sms")
+    url = reverse("web:comms-template-edit", args=[t.pk])
+    data = {"name": t.name, "subject": "", "body": "You owe ((balance)) on ((reference))", "account": account.reference, "preview": "1"}
+    page = admin_in.post(url, data)
+    assert page.status_code == 200
+    assert f"You owe £175.00 on {account.reference}" in page.content.decode()
+    assert current_template("GMS", "sms").version == 1  # a preview saves nothing
+    bad = admin_in.post(url, {**data, "body": "((owed))"})
+    assert bad.status_code == 400 and "Unknown merge field ((owed))" in bad.content.decode()
+    assert "((owed))" in bad.content.decode()  # what was typed is kept
+    saved = admin_in.post(url, {**data, "save": "1"})
+    assert saved.status_code == 302
+    assert current_template("GMS", "sms").version == 2
+
+
+def test_an_officer_cannot_edit_templates(client_in):
+    assert client_in.get(reverse("web:comms-templates")).status_code == 403

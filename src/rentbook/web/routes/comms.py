@@ -16,4 +16,6 @@ urlpatterns: list[URLPattern] = [
     path("letters/batches/<int:batch_id>.pdf", comms.batch_pdf, name="comms-letters-pdf"),
     path("letters/batches/<int:batch_id>.csv", comms.batch_csv, name="comms-letters-csv"),
     path("messages/<int:message_id>.pdf", comms.message_pdf, name="comms-message-pdf"),
+    path("letters/templates/", comms.templates_list, name="comms-templates"),
+    path("letters/templates/<int:template_id>/", comms.template_edit, name="comms-template-edit"),
 ]

@@ -170,6 +170,7 @@ def letters_due(request: HttpRequest) -> HttpResponse:
         {
             "due": [d for d in due if d["rec"].pk not in sent_for],
             "batches": Batch.objects.all()[:10],
+            "is_administrator": permissions.is_administrator(request.user),
             "held": result.held if result else [],
             "errors": errors,
             "error": {e["id"]: e["message"] for e in errors},
@@ -188,3 +189,79 @@ def batch_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     response = HttpResponse(services.manifest_csv(batch), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="letters-batch-{batch.pk}.csv"'
     return response
+
+
+def _administrator(request: HttpRequest) -> None:
+    if not permissions.is_administrator(request.user):
+        raise PermissionDenied
+
+
+def templates_list(request: HttpRequest) -> HttpResponse:
+    _administrator(request)
+    return render(
+        request,
+        "web/comms/templates.html",
+        {"templates": Template.objects.filter(is_current=True).order_by("channel", "code", "language")},
+    )
+
+
+def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
+    """Edit a template's words, preview them against a real account, save a new version."""
+    _administrator(request)
+    template = get_object_or_404(Template, pk=template_id)
+    values: dict[str, Any] = {
+        "name": template.name,
+        "subject": template.subject,
+        "body": template.body,
+        "red_reminder": template.red_reminder,
+        "attach_statement": template.attach_statement,
+        "account": "",
+    }
+    errors: dict[str, str] = {}
+    preview = None
+    if request.method == "POST":
+        for k in ("name", "subject", "body", "account"):
+            values[k] = request.POST.get(k, "").strip()
+        values["red_reminder"] = request.POST.get("red_reminder") == "on"
+        values["attach_statement"] = request.POST.get("attach_statement") == "on"
+        if not values["name"]:
+            errors["name"] = "Enter the template's name"
+        try:
+            services.check_template(values["subject"], values["body"])
+        except services.TemplateError as e:
+            errors.update(e.errors)
+        account = None
+        if values["account"]:
+            account = Account.objects.filter(reference=values["account"]).first()
+            if account is None:
+                errors["account"] = "There is no account with that reference"
+        elif not request.POST.get("save"):
+            errors["account"] = "Enter the reference of an account to preview against"
+        if not errors and request.POST.get("save"):
+            fields = {k: values[k] for k in ("name", "subject", "body", "red_reminder", "attach_statement")}
+            new = services.save_version(template, by=request.user, **fields)
+            messages.success(request, f"Saved as version {new.version}")
+            return redirect("web:comms-templates")
+        if not errors and account is not None:
+            draft = Template(
+                code=template.code,
+                channel=template.channel,
+                language=template.language,
+                **{k: values[k] for k in ("name", "subject", "body", "red_reminder", "attach_statement")},
+            )
+            preview = services.content(
+                account, draft, today=timezone.localdate(), officer_name=request.user.display_name
+            )
+    return render(
+        request,
+        "web/comms/template_edit.html",
+        {
+            "template": template,
+            "values": values,
+            "fields": services.merge.FIELDS,
+            "preview": preview,
+            "errors": [{"id": k, "message": v} for k, v in errors.items()],
+            "error": errors,
+        },
+        status=400 if errors else 200,
+    )
