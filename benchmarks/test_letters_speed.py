@@ -50,14 +50,24 @@ def _accounts(n: int) -> list[Account]:
         ]
     )
     Tenant.objects.bulk_create(
-        [Tenant(tenancy=t, first_name="Sam", last_name=f"Tenant{i}") for i, t in enumerate(tenancies)]
+        [
+            Tenant(tenancy=t, first_name="Sam", last_name=f"Tenant{i}")
+            for i, t in enumerate(tenancies)
+        ]
     )
     accounts = Account.objects.bulk_create(
         [Account(tenancy=t, reference=t.reference) for t in tenancies]
     )
     ChargeLine.objects.bulk_create(
         [
-            ChargeLine(account=a, code="rent", weekly_amount=10_000, effective_from=date(2024, 4, 1), source="b", source_ref=a.reference)
+            ChargeLine(
+                account=a,
+                code="rent",
+                weekly_amount=10_000,
+                effective_from=date(2024, 4, 1),
+                source="b",
+                source_ref=a.reference,
+            )
             for a in accounts
         ]
     )
@@ -65,9 +75,28 @@ def _accounts(n: int) -> list[Account]:
     for a in accounts:
         for w in range(14):
             day = date(2025, 3, 17) + timedelta(weeks=w)
-            rows.append(Transaction(account=a, posted_on=day, kind=Kind.CHARGE, amount=10_000, source="b", source_ref=f"{a.reference}c{w}"))
+            rows.append(
+                Transaction(
+                    account=a,
+                    posted_on=day,
+                    kind=Kind.CHARGE,
+                    amount=10_000,
+                    source="b",
+                    source_ref=f"{a.reference}c{w}",
+                )
+            )
             if w % 3:
-                rows.append(Transaction(account=a, posted_on=day + timedelta(days=2), kind=Kind.PAYMENT, method="card", amount=-9_000, source="b", source_ref=f"{a.reference}p{w}"))
+                rows.append(
+                    Transaction(
+                        account=a,
+                        posted_on=day + timedelta(days=2),
+                        kind=Kind.PAYMENT,
+                        method="card",
+                        amount=-9_000,
+                        source="b",
+                        source_ref=f"{a.reference}p{w}",
+                    )
+                )
     Transaction.objects.bulk_create(rows, batch_size=5000)
     return list(Account.objects.select_related("tenancy__property").order_by("reference"))
 
@@ -87,6 +116,11 @@ def test_a_batch_of_5000_letters_renders_and_files_within_2_minutes():
     assert Message.objects.filter(batch=result.batch).count() == N
     record_result(
         "letters_speed",
-        {"letters": N, "pages": result.batch.pages, "seconds": round(took, 1), "limit": LIMIT_SECONDS},
+        {
+            "letters": N,
+            "pages": result.batch.pages,
+            "seconds": round(took, 1),
+            "limit": LIMIT_SECONDS,
+        },
     )
     assert took <= LIMIT_SECONDS

@@ -46,20 +46,46 @@ class FakeNotify:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 outer.requests.append({"method": "POST", "path": self.path, "json": body})
                 if not self._auth():
-                    return self._reply(403, {"errors": [{"error": "AuthError", "message": "bad token"}], "status_code": 403})
+                    return self._reply(
+                        403,
+                        {
+                            "errors": [{"error": "AuthError", "message": "bad token"}],
+                            "status_code": 403,
+                        },
+                    )
                 if outer.refuse:
-                    return self._reply(400, {"errors": [{"error": "BadRequestError", "message": outer.refuse}], "status_code": 400})
+                    return self._reply(
+                        400,
+                        {
+                            "errors": [{"error": "BadRequestError", "message": outer.refuse}],
+                            "status_code": 400,
+                        },
+                    )
                 nid = str(uuid.uuid4())
-                outer.statuses[nid] = "created" if "letter" not in self.path else "pending-virus-check"
+                outer.statuses[nid] = (
+                    "created" if "letter" not in self.path else "pending-virus-check"
+                )
                 self._reply(201, {"id": nid, "reference": body.get("reference")})
 
             def do_GET(self) -> None:
                 outer.requests.append({"method": "GET", "path": self.path, "json": None})
                 if not self._auth():
-                    return self._reply(403, {"errors": [{"error": "AuthError", "message": "bad token"}], "status_code": 403})
+                    return self._reply(
+                        403,
+                        {
+                            "errors": [{"error": "AuthError", "message": "bad token"}],
+                            "status_code": 403,
+                        },
+                    )
                 nid = self.path.rsplit("/", 1)[-1]
                 if nid not in outer.statuses:
-                    return self._reply(404, {"errors": [{"error": "NoResultFound", "message": "No result found"}], "status_code": 404})
+                    return self._reply(
+                        404,
+                        {
+                            "errors": [{"error": "NoResultFound", "message": "No result found"}],
+                            "status_code": 404,
+                        },
+                    )
                 self._reply(200, {"id": nid, "status": outer.statuses[nid]})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

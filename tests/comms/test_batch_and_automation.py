@@ -9,8 +9,8 @@ from rentbook.cases.models import DiaryEntry, Pause
 from rentbook.comms.automation import send_for_run
 from rentbook.comms.models import AutoSend, Message
 from rentbook.comms.services import current_template, manifest_csv, send_batch
-from rentbook.engine.signals import run_done
 from rentbook.engine.models import Run
+from rentbook.engine.signals import run_done
 from rentbook.portfolio.models import Patch
 from tests.cases.builders import make_run, recommend
 from tests.factories import make_account
@@ -36,7 +36,7 @@ def test_a_batch_prints_one_letter_per_account_in_order_with_a_manifest(officer,
     ]
     text = pdf_text(bytes(batch.pdf), tmp_path)
     pages = text.split("\f")
-    for (account, first, _), row in zip(items, rows, strict=True):
+    for (account, _template, _rec), row in zip(items, rows, strict=True):
         assert account.reference in pages[int(row["first_page"]) - 1]
     assert DiaryEntry.objects.filter(code="IC1").count() == 2
 
@@ -60,12 +60,16 @@ def test_the_run_sends_only_what_an_administrator_chose_for_the_patch(officer):
     prop = b.tenancy.property
     prop.patch = other
     prop.save()
-    Pause.objects.create(account=paused, reason="promise", starts_at=NOW, until=NOW.date().replace(day=30))
+    Pause.objects.create(
+        account=paused, reason="promise", starts_at=NOW, until=NOW.date().replace(day=30)
+    )
     run = make_run()
     for acc in (a, b, paused):
         recommend(run, acc, "send_letter_one")
     recommend(run, texted, "send_first_SMS")
-    AutoSend.objects.create(policy="hackney", action="send_letter_one", patch=a.tenancy.property.patch)
+    AutoSend.objects.create(
+        policy="hackney", action="send_letter_one", patch=a.tenancy.property.patch
+    )
     AutoSend.objects.create(policy="hackney", action="send_first_SMS", enabled=False)
     sent = send_for_run(run, now=NOW)
     assert {(m.account, m.code, m.status) for m in sent} == {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
@@ -52,7 +52,9 @@ def test_a_live_email_goes_to_the_tenant(account, officer, notify):
 
 
 def test_a_letter_goes_as_a_precompiled_pdf(account, officer, notify):
-    m = send(account, current_template("IC1", "letter"), now=NOW, by=officer, backend=_backend(notify))
+    m = send(
+        account, current_template("IC1", "letter"), now=NOW, by=officer, backend=_backend(notify)
+    )
     (req,) = notify.requests
     assert req["path"] == "/v2/notifications/letter"
     pdf = base64.b64decode(req["json"]["content"])
@@ -68,14 +70,24 @@ def test_a_letter_failing_validation_comes_back_as_the_run_fact(account, officer
     m.refresh_from_db()
     assert m.status == Message.Status.VALIDATION_FAILED
     assert m.diary_entry.delivery_status == "validation-failed"
-    assert notify.requests[-1] == {"method": "GET", "path": f"/v2/notifications/{m.notify_id}", "json": None}
+    assert notify.requests[-1] == {
+        "method": "GET",
+        "path": f"/v2/notifications/{m.notify_id}",
+        "json": None,
+    }
     as_of = NOW.date()
     facts = run_facts(as_of, open_accounts_sql(as_of)).to_dicts()
     assert facts == [
-        {"account_id": account.pk, "latest_letter_status": "validation-failed", "latest_letter_income": True}
+        {
+            "account_id": account.pk,
+            "latest_letter_status": "validation-failed",
+            "latest_letter_income": True,
+        }
     ]
     # a letter sent after the as-of date is not a fact of that day
-    assert run_facts(as_of - timedelta(days=1), open_accounts_sql(as_of - timedelta(days=1))).is_empty()
+    assert run_facts(
+        as_of - timedelta(days=1), open_accounts_sql(as_of - timedelta(days=1))
+    ).is_empty()
     assert check_statuses(be) == 0
 
 
@@ -114,3 +126,17 @@ def test_the_next_run_puts_a_failed_letter_back_in_front_of_an_officer(account, 
     run = run_arrears(NOW.date() + timedelta(days=1), "hackney")
     rec = Recommendation.objects.get(run=run, account=account)
     assert (rec.action, rec.rule) == ("review_failed_letter", "review_failed_letter")
+
+
+def test_notify_out_of_reach_fails_the_item_without_losing_it(account, officer):
+    with FakeNotify() as server:
+        url = server.url
+    m = send(
+        account,
+        current_template("GMS", "sms"),
+        now=NOW,
+        by=officer,
+        backend=Notify(api_key=API_KEY, base_url=url),
+    )
+    assert m.status == "failed" and "could not be reached" in m.detail
+    assert Message.objects.filter(pk=m.pk).exists()

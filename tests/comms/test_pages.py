@@ -36,7 +36,9 @@ def test_preview_then_send_from_the_case_and_a_duplicate_is_refused(client_in, a
 
 def test_sending_without_choosing_names_the_field(client_in, account):
     page = client_in.post(reverse("web:comms-send", args=[account.reference]), {"send": "1"})
-    assert page.status_code == 400 and "Select the letter or message to send" in page.content.decode()
+    assert (
+        page.status_code == 400 and "Select the letter or message to send" in page.content.decode()
+    )
 
 
 def test_an_auditor_cannot_send(client, django_user_model, account):
@@ -67,10 +69,18 @@ def admin_in(client, django_user_model):
     return client
 
 
-def test_an_administrator_previews_an_edit_against_an_account_then_saves_a_version(admin_in, account):
+def test_an_administrator_previews_an_edit_against_an_account_then_saves_a_version(
+    admin_in, account
+):
     t = current_template("GMS", "sms")
     url = reverse("web:comms-template-edit", args=[t.pk])
-    data = {"name": t.name, "subject": "", "body": "You owe ((balance)) on ((reference))", "account": account.reference, "preview": "1"}
+    data = {
+        "name": t.name,
+        "subject": "",
+        "body": "You owe ((balance)) on ((reference))",
+        "account": account.reference,
+        "preview": "1",
+    }
     page = admin_in.post(url, data)
     assert page.status_code == 200
     assert f"You owe £175.00 on {account.reference}" in page.content.decode()

@@ -45,20 +45,18 @@ def test_not_live_a_letter_goes_to_the_test_address(account, officer, tmp_path):
 
 
 def test_the_same_item_is_refused_as_a_duplicate_within_the_window(account, officer):
-    template = current_template("IC1", "letter")
+    template = current_template("GMS", "sms")
     send(account, template, now=NOW, by=officer)
     again = send(account, template, now=NOW + timedelta(days=3), by=officer)
     assert again.status == Message.Status.HELD
-    assert again.detail.startswith("Duplicate: IC1 was already sent")
-    assert DiaryEntry.objects.filter(account=account, code="IC1").count() == 1
+    assert again.detail.startswith("Duplicate: GMS was already sent")
+    assert DiaryEntry.objects.filter(account=account, code="GMS").count() == 1
     later = send(account, template, now=NOW + timedelta(days=15), by=officer)
     assert later.status == Message.Status.STORED
 
 
 def test_nothing_is_sent_to_a_paused_case_or_in_a_breathing_space(account, officer):
-    Pause.objects.create(
-        account=account, reason="promise", starts_at=NOW, until=date(2025, 6, 30)
-    )
+    Pause.objects.create(account=account, reason="promise", starts_at=NOW, until=date(2025, 6, 30))
     m = send(account, current_template("GMS", "sms"), now=NOW, by=officer)
     assert m.status == "held" and "paused until 30 June 2025" in m.detail
     Pause.objects.all().delete()

@@ -12,7 +12,16 @@ from rentbook.comms.models import AutoSend, Message, Template
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = Template
-        fields = ["code", "channel", "language", "name", "subject", "body", "red_reminder", "attach_statement"]
+        fields = [
+            "code",
+            "channel",
+            "language",
+            "name",
+            "subject",
+            "body",
+            "red_reminder",
+            "attach_statement",
+        ]
         help_texts = {"body": "Merge fields: " + ", ".join(f"(({n}))" for n in merge.FIELDS)}
 
     def clean(self):  # type: ignore[no-untyped-def]
@@ -38,7 +47,14 @@ class TemplateAdmin(admin.ModelAdmin):
             return
         # an edit is a new version: the version sent items refer to stays as it was
         old = Template.objects.get(pk=obj.pk)
-        new = services.save_version(old, by=request.user, **{f: getattr(obj, f) for f in ("name", "subject", "body", "red_reminder", "attach_statement")})
+        new = services.save_version(
+            old,
+            by=request.user,
+            **{
+                f: getattr(obj, f)
+                for f in ("name", "subject", "body", "red_reminder", "attach_statement")
+            },
+        )
         obj.pk, obj.version = new.pk, new.version
         obj.refresh_from_db()
 

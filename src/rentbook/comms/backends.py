@@ -81,15 +81,23 @@ class Notify:
         )
 
     def _call(self, fn, *args, **kwargs) -> Sent:  # type: ignore[no-untyped-def]
+        import requests
         from notifications_python_client.errors import APIError
 
         try:
             response = fn(*args, **kwargs)
         except APIError as exc:
+            if exc.response is None:  # no answer at all: the network or Notify is down
+                return Sent("failed", detail="GOV.UK Notify could not be reached: try again later")
+            raw = exc.message if isinstance(exc.message, list) else [exc.message]
             detail = "; ".join(
-                str(e.get("message", e)) for e in (exc.message if isinstance(exc.message, list) else [exc.message])
+                str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in raw
             )
-            return Sent("failed", detail=f"Notify refused it: {detail}"[:300], delivery_status="refused")
+            return Sent(
+                "failed", detail=f"Notify refused it: {detail}"[:300], delivery_status="refused"
+            )
+        except requests.RequestException:  # the client wraps these; kept in case it stops
+            return Sent("failed", detail="GOV.UK Notify could not be reached: try again later")
         return Sent("sending", notify_id=str(response["id"]), delivery_status="sending")
 
     def letter(self, reference: str, pdf: bytes) -> Sent:

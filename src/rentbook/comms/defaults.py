@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the letters' words, one paragraph a line)
 """The default templates rentbook ships: one per policy action that sends a letter or text.
 
 Seeded by migration comms 0002 (and by `rentbook seed_templates` after a reset); an
@@ -12,7 +13,9 @@ _HELP = (
     " you to free, independent money advice."
 )
 _PAY = "You can pay ((payment_options)). Please quote your rent account reference ((reference))."
-_CONTACT = "Call us on ((office_phone)) or email ((office_email)).\n\n((officer_name))\n((landlord_name))"
+_CONTACT = (
+    "Call us on ((office_phone)) or email ((office_email)).\n\n((officer_name))\n((landlord_name))"
+)
 
 DEFAULTS: list[dict[str, object]] = [
     {

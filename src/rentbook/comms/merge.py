@@ -14,8 +14,8 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, Sum
 
-from rentbook.cases.models import DiaryEntry
 from rentbook.cases.codes import NOTICE_TYPES
+from rentbook.cases.models import DiaryEntry
 from rentbook.ledger.models import Account, ChargeLine, Transaction
 from rentbook.money import format_pounds
 
@@ -114,9 +114,7 @@ def account_values(account: Account, *, today: date, officer_name: str = "") -> 
     terms = ""
     if promise is not None:
         if promise.promise_amount and promise.promise_date:
-            terms = (
-                f"{format_pounds(promise.promise_amount)} by {_long_date(promise.promise_date)}"
-            )
+            terms = f"{format_pounds(promise.promise_amount)} by {_long_date(promise.promise_date)}"
         else:
             terms = promise.note or f"agreed on {_long_date(promise.at.date())}"
     notice = (

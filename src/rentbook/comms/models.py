@@ -142,9 +142,7 @@ class AutoSend(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["policy", "action", "patch"], name="autosend_unique"
-            )
+            models.UniqueConstraint(fields=["policy", "action", "patch"], name="autosend_unique")
         ]
 
     def __str__(self) -> str:

@@ -74,7 +74,7 @@ def body_html(text: str) -> SafeString:
         else:
             lines = "<br>".join(html.escape(line) for line in block.split("\n"))
             out.append(f"<p>{lines}</p>")
-    return mark_safe("\n".join(out))  # noqa: S308 (escaped above)
+    return mark_safe("\n".join(out))
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,6 @@ def letters_html(letters: Sequence[Letter], *, first: int = 0) -> str:
 
 def _render_chunk(args: tuple[str, int, int]) -> tuple[bytes, list[int]]:
     """Render one chunk's HTML; the PDF and the number of pages of each of its letters."""
-
 
     source, first, count = args
     document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=_fetcher()).render()

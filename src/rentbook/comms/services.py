@@ -19,7 +19,8 @@ from rentbook.cases.codes import category_of
 from rentbook.cases.models import DiaryEntry, Flag
 from rentbook.cases.services import active_pause
 from rentbook.comms import merge
-from rentbook.comms.backends import Notify, Outbox, backend as make_backend, message_status
+from rentbook.comms.backends import Notify, Outbox, message_status
+from rentbook.comms.backends import backend as make_backend
 from rentbook.comms.models import Batch, Channel, Message, Template
 from rentbook.comms.pdf import Letter, StatementRow, render_letters
 from rentbook.ledger.models import Account
@@ -109,7 +110,7 @@ def save_version(template: Template, *, by: Any, **changes: Any) -> Template:
         record(
             "template.version",
             object_type="comms.Template",
-            object_id=new.pk,
+            object_id=str(new.pk),
             summary=f"{new} saved",
             before={"version": template.version, "body": template.body},
             after={"version": new.version, "body": new.body},
@@ -139,7 +140,13 @@ def _statement(account: Account, today: date) -> list[StatementRow]:
     start = today - timedelta(weeks=STATEMENT_WEEKS)
     st = account_statement(account, start=start, end=today)
     rows = [
-        StatementRow(f"{start:%d/%m/%Y}", "Balance brought forward", "", "", format_pounds(st.opening_balance))
+        StatementRow(
+            f"{start:%d/%m/%Y}",
+            "Balance brought forward",
+            "",
+            "",
+            format_pounds(st.opening_balance),
+        )
     ]
     for line in st.lines:
         rows.append(
@@ -154,7 +161,9 @@ def _statement(account: Account, today: date) -> list[StatementRow]:
     return rows
 
 
-def content(account: Account, template: Template, *, today: date, officer_name: str = "") -> Content:
+def content(
+    account: Account, template: Template, *, today: date, officer_name: str = ""
+) -> Content:
     """What ``template`` says to ``account``'s tenants, and where it goes (test recipients
     unless RENTBOOK_SEND_LIVE is on)."""
     values = merge.account_values(account, today=today, officer_name=officer_name)
@@ -227,7 +236,15 @@ def hold_reasons(account: Account, template: Template, *, now: datetime) -> list
 
 
 def _diary(
-    account: Account, code: str, *, now: datetime, by: Any, source: str, status: str, note: str, rec: int | None
+    account: Account,
+    code: str,
+    *,
+    now: datetime,
+    by: Any,
+    source: str,
+    status: str,
+    note: str,
+    rec: int | None,
 ) -> DiaryEntry:
     return DiaryEntry.objects.create(
         account=account,
@@ -242,7 +259,16 @@ def _diary(
     )
 
 
-def _message(account: Account, c: Content, *, now: datetime, by: Any, source: str, backend: str, rec: int | None) -> Message:
+def _message(
+    account: Account,
+    c: Content,
+    *,
+    now: datetime,
+    by: Any,
+    source: str,
+    backend: str,
+    rec: int | None,
+) -> Message:
     return Message(
         account=account,
         template=c.template,
@@ -260,7 +286,17 @@ def _message(account: Account, c: Content, *, now: datetime, by: Any, source: st
     )
 
 
-def _hold(account: Account, template: Template, reasons: list[str], *, now: datetime, by: Any, source: str, rec: int | None, backend: str) -> Message:
+def _hold(
+    account: Account,
+    template: Template,
+    reasons: list[str],
+    *,
+    now: datetime,
+    by: Any,
+    source: str,
+    rec: int | None,
+    backend: str,
+) -> Message:
     with acting_as(by):
         m = Message.objects.create(
             account=account,
@@ -277,7 +313,13 @@ def _hold(account: Account, template: Template, reasons: list[str], *, now: date
             status=Message.Status.HELD,
             detail="; ".join(reasons)[:300],
         )
-        record("message.held", object_type="comms.Message", object_id=m.pk, summary=m.detail, actor=by)
+        record(
+            "message.held",
+            object_type="comms.Message",
+            object_id=str(m.pk),
+            summary=m.detail,
+            actor=by,
+        )
     return m
 
 
@@ -291,7 +333,9 @@ def _dispatch(be: Outbox | Notify, m: Message, c: Content, pdf: bytes | None) ->
     return be.email(ref, c.recipient, c.subject, c.body)
 
 
-def _record_sent(m: Message, c: Content, sent: Any, *, now: datetime, by: Any, source: str) -> Message:
+def _record_sent(
+    m: Message, c: Content, sent: Any, *, now: datetime, by: Any, source: str
+) -> Message:
     m.status, m.notify_id, m.detail = sent.status, sent.notify_id, sent.detail
     with acting_as(by):
         if sent.status != Message.Status.FAILED:
@@ -302,14 +346,17 @@ def _record_sent(m: Message, c: Content, sent: Any, *, now: datetime, by: Any, s
                 by=by,
                 source=source,
                 status=sent.delivery_status,
-                note=f"{c.template.get_channel_display()}: {c.template.name} (version {c.template.version}), {m.backend}",
+                note=(
+                    f"{c.template.get_channel_display()}: {c.template.name}"
+                    f" (version {c.template.version}), {m.backend}"
+                ),
                 rec=m.recommendation_id,
             )
         m.save()
         record(
             "message.sent" if sent.status != Message.Status.FAILED else "message.failed",
             object_type="comms.Message",
-            object_id=m.pk,
+            object_id=str(m.pk),
             summary=f"{m.code} {m.channel} {m.status}",
             actor=by,
         )
@@ -330,7 +377,16 @@ def send(
     be = backend or make_backend()
     reasons = hold_reasons(account, template, now=now)
     if reasons:
-        return _hold(account, template, reasons, now=now, by=by, source=source, rec=recommendation_id, backend=be.name)
+        return _hold(
+            account,
+            template,
+            reasons,
+            now=now,
+            by=by,
+            source=source,
+            rec=recommendation_id,
+            backend=be.name,
+        )
     c = content(account, template, today=now.date(), officer_name=getattr(by, "display_name", ""))
     pdf = render_letters([c.letter], processes=1).pdf if c.letter is not None else None
     m = _message(account, c, now=now, by=by, source=source, backend=be.name, rec=recommendation_id)
@@ -362,9 +418,22 @@ def send_batch(
     for account, template, rec in items:
         reasons = hold_reasons(account, template, now=now)
         if reasons:
-            held.append(_hold(account, template, reasons, now=now, by=by, source=source, rec=rec, backend=be.name))
+            held.append(
+                _hold(
+                    account,
+                    template,
+                    reasons,
+                    now=now,
+                    by=by,
+                    source=source,
+                    rec=rec,
+                    backend=be.name,
+                )
+            )
         else:
-            c = content(account, template, today=now.date(), officer_name=getattr(by, "display_name", ""))
+            c = content(
+                account, template, today=now.date(), officer_name=getattr(by, "display_name", "")
+            )
             ready.append((account, c, rec))
     if not ready:
         return BatchResult(None, [], held)
@@ -407,9 +476,31 @@ def manifest_csv(batch: Batch) -> str:
     """The print file's manifest: where each letter is and whom it is for."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["position", "account", "code", "template_version", "first_page", "last_page", "recipient", "status"])
+    w.writerow(
+        [
+            "position",
+            "account",
+            "code",
+            "template_version",
+            "first_page",
+            "last_page",
+            "recipient",
+            "status",
+        ]
+    )
     for m in batch.messages.select_related("template").order_by("batch_position"):
-        w.writerow([m.batch_position, m.account.reference, m.code, m.template.version, m.first_page, m.last_page, m.recipient.replace("\n", ", "), m.status])
+        w.writerow(
+            [
+                m.batch_position,
+                m.account.reference,
+                m.code,
+                m.template.version,
+                m.first_page,
+                m.last_page,
+                m.recipient.replace("\n", ", "),
+                m.status,
+            ]
+        )
     return out.getvalue()
 
 
@@ -420,7 +511,9 @@ def check_statuses(notify: Notify) -> int:
     """Ask Notify about every item still on its way; record changes on the message and on the
     diary entry (which the next run reads). Returns how many changed."""
     changed = 0
-    for m in Message.objects.filter(backend="notify", status=Message.Status.SENDING).exclude(notify_id=""):
+    for m in Message.objects.filter(backend="notify", status=Message.Status.SENDING).exclude(
+        notify_id=""
+    ):
         word = notify.status(m.notify_id)
         status = message_status(word)
         entry = m.diary_entry

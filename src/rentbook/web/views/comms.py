@@ -54,7 +54,10 @@ def send_item(request: HttpRequest, reference: str) -> HttpResponse:
             errors.append({"id": "template", "message": "Select the letter or message to send"})
         else:
             preview = services.content(
-                account, template, today=timezone.localdate(), officer_name=request.user.display_name
+                account,
+                template,
+                today=timezone.localdate(),
+                officer_name=request.user.display_name,
             )
             reasons = services.hold_reasons(account, template, now=now)
     if request.method == "POST" and template is not None and request.POST.get("send"):
@@ -201,7 +204,11 @@ def templates_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/comms/templates.html",
-        {"templates": Template.objects.filter(is_current=True).order_by("channel", "code", "language")},
+        {
+            "templates": Template.objects.filter(is_current=True).order_by(
+                "channel", "code", "language"
+            )
+        },
     )
 
 
@@ -238,7 +245,10 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
         elif not request.POST.get("save"):
             errors["account"] = "Enter the reference of an account to preview against"
         if not errors and request.POST.get("save"):
-            fields = {k: values[k] for k in ("name", "subject", "body", "red_reminder", "attach_statement")}
+            fields = {
+                k: values[k]
+                for k in ("name", "subject", "body", "red_reminder", "attach_statement")
+            }
             new = services.save_version(template, by=request.user, **fields)
             messages.success(request, f"Saved as version {new.version}")
             return redirect("web:comms-templates")
@@ -247,7 +257,10 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
                 code=template.code,
                 channel=template.channel,
                 language=template.language,
-                **{k: values[k] for k in ("name", "subject", "body", "red_reminder", "attach_statement")},
+                **{
+                    k: values[k]
+                    for k in ("name", "subject", "body", "red_reminder", "attach_statement")
+                },
             )
             preview = services.content(
                 account, draft, today=timezone.localdate(), officer_name=request.user.display_name
