@@ -8,6 +8,7 @@ import pytest
 from rentbook.ledger.models import Kind
 from rentbook.portfolio.models import Role
 from tests.factories import make_account, post
+from tests.web.conftest import _fast_password_hashing  # noqa: F401 (autouse)
 
 NOW = datetime(2025, 6, 16, 10, 0, tzinfo=UTC)
 
