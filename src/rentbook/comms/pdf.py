@@ -11,6 +11,7 @@ the server read a URL or a file.
 
 from __future__ import annotations
 
+import gc
 import html
 import io
 import multiprocessing
@@ -85,6 +86,24 @@ class StatementRow:
     credit: str
     balance: str
 
+    @property
+    def line(self) -> str:
+        return _columns(self.posted_on, self.description, self.debit, self.credit, self.balance)
+
+
+_WIDTHS = (10, 36, 11, 11, 12)
+
+
+def _columns(*cells: str) -> str:
+    date, words, *money = cells
+    text = words if len(words) <= _WIDTHS[1] else words[: _WIDTHS[1] - 1] + "…"
+    return f"{date:<{_WIDTHS[0]}}  {text:<{_WIDTHS[1]}}" + "".join(
+        f"{m:>{w}}" for m, w in zip(money, _WIDTHS[2:], strict=True)
+    )
+
+
+STATEMENT_HEADER = _columns("Date", "Description", "Charged", "Paid", "Balance")
+
 
 @dataclass(frozen=True)
 class Letter:
@@ -115,6 +134,7 @@ def letters_html(letters: Sequence[Letter], *, first: int = 0) -> str:
             "office": settings.RENTBOOK_OFFICE_ADDRESS.split("|"),
             "phone": settings.RENTBOOK_OFFICE_PHONE,
             "email": settings.RENTBOOK_OFFICE_EMAIL,
+            "statement_header": STATEMENT_HEADER,
         },
     )
 
@@ -155,11 +175,15 @@ def render_letters(
     ]
     ctx = multiprocessing.get_context("fork")
     limit = settings.RENTBOOK_PDF_TIMEOUT_SECONDS * max(1, chunk // 10)
-    with ctx.Pool(max(1, min(processes, len(jobs)))) as pool:
-        try:
-            results = pool.map_async(_render_chunk, jobs, chunksize=1).get(limit * len(jobs))
-        except multiprocessing.TimeoutError as exc:
-            raise PdfError("the letters took too long to render") from exc
+    gc.freeze()  # the children need not scan (and so copy) the parent's objects
+    try:
+        with ctx.Pool(max(1, min(processes, len(jobs)))) as pool:
+            try:
+                results = pool.map_async(_render_chunk, jobs, chunksize=1).get(limit * len(jobs))
+            except multiprocessing.TimeoutError as exc:
+                raise PdfError("the letters took too long to render") from exc
+    finally:
+        gc.unfreeze()
     if len(results) == 1:
         pdf, counts = results[0]
     else:
