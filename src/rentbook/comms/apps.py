@@ -14,8 +14,16 @@ class CommsConfig(AppConfig):
 
 def _after_run(sender, run, **kwargs) -> None:  # type: ignore[no-untyped-def]
     """The run is stored: send what an administrator chose to send automatically."""
+    import logging
+
     from django.utils import timezone
 
     from rentbook.comms.automation import send_for_run
 
-    send_for_run(run, now=timezone.now())
+    try:
+        send_for_run(run, now=timezone.now())
+    except Exception:  # the run is stored; a failure to send must not undo or hide it
+        logging.getLogger("rentbook.comms").exception(
+            "automatic sending after run %s failed", run.pk
+        )
+        raise
