@@ -84,3 +84,23 @@ def test_a_red_reminder_is_printed_in_the_reminder_style(account, officer, tmp_p
     assert "Reminder: your rent is overdue" in pdf_text(bytes(m.pdf), tmp_path)
     m1 = send(account, current_template("IC1", "letter"), now=NOW, by=officer)
     assert "Reminder: your rent is overdue" not in pdf_text(bytes(m1.pdf), tmp_path)
+
+
+def test_the_address_sits_in_the_envelope_window(account, officer, tmp_path):
+    import re
+    import subprocess
+
+    with override_settings(RENTBOOK_SEND_LIVE=True):
+        m = send(account, current_template("IC1", "letter"), now=NOW, by=officer)
+    path = tmp_path / "l.pdf"
+    path.write_bytes(bytes(m.pdf))
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    box = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Street<', html)
+    x, top, bottom = (float(v) * 25.4 / 72 for v in box.groups())
+    # the window: 40 mm to 67 mm from the top, from 25 mm from the left
+    assert 40 <= top and bottom <= 67 and 25 <= x <= 115
