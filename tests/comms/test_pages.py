@@ -95,3 +95,15 @@ def test_an_administrator_previews_an_edit_against_an_account_then_saves_a_versi
 
 def test_an_officer_cannot_edit_templates(client_in):
     assert client_in.get(reverse("web:comms-templates")).status_code == 403
+
+
+def test_the_print_file_needs_sign_in_and_the_export_right(client_in, account):
+    from rentbook.comms.services import send_batch
+
+    from .conftest import NOW
+
+    batch = send_batch([(account, current_template("BLI", "letter"), None)], now=NOW).batch
+    url = reverse("web:comms-letters-csv", args=[batch.pk])
+    assert client_in.get(url).status_code == 200
+    client_in.logout()
+    assert client_in.get(url).status_code == 302  # to sign in

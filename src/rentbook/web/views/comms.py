@@ -182,11 +182,13 @@ def letters_due(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permissions.allowed(permissions.can_export)
 def batch_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=batch_id)
     return _pdf(bytes(batch.pdf or b""), f"letters-batch-{batch.pk}.pdf", attachment=True)
 
 
+@permissions.allowed(permissions.can_export)
 def batch_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=batch_id)
     response = HttpResponse(services.manifest_csv(batch), content_type="text/csv")
