@@ -187,3 +187,37 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# ---- Letters, texts and emails (comms; docs/letters.md) ----------------------------------
+# The backend items go through: "outbox" (stored here; letters printed from a batch file) or
+# "notify" (GOV.UK Notify). With RENTBOOK_SEND_LIVE off, every item goes to the test recipients.
+RENTBOOK_SEND_BACKEND = os.environ.get("RENTBOOK_SEND_BACKEND", "outbox")
+RENTBOOK_SEND_LIVE = envbool("RENTBOOK_SEND_LIVE", False)
+RENTBOOK_NOTIFY_API_KEY = os.environ.get("RENTBOOK_NOTIFY_API_KEY", "")
+RENTBOOK_NOTIFY_BASE_URL = os.environ.get(
+    "RENTBOOK_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+# Notify templates whose only content is ((subject)) and ((body)): rentbook writes the words.
+RENTBOOK_NOTIFY_SMS_TEMPLATE = os.environ.get("RENTBOOK_NOTIFY_SMS_TEMPLATE", "")
+RENTBOOK_NOTIFY_EMAIL_TEMPLATE = os.environ.get("RENTBOOK_NOTIFY_EMAIL_TEMPLATE", "")
+RENTBOOK_TEST_MOBILE = os.environ.get("RENTBOOK_TEST_MOBILE", "07700900000")
+RENTBOOK_TEST_EMAIL = os.environ.get("RENTBOOK_TEST_EMAIL", "income-test@example.org")
+# Address lines separated by "|".
+RENTBOOK_TEST_ADDRESS = os.environ.get(
+    "RENTBOOK_TEST_ADDRESS", "Income team (test letters)|Civic Centre|Anytown|AB1 1AA"
+)
+# The same item (action code) is refused for an account within this many days of the last.
+RENTBOOK_DUPLICATE_DAYS = envint("RENTBOOK_DUPLICATE_DAYS", 14)
+RENTBOOK_OFFICE_PHONE = os.environ.get("RENTBOOK_OFFICE_PHONE", "0300 123 4567")
+RENTBOOK_OFFICE_EMAIL = os.environ.get("RENTBOOK_OFFICE_EMAIL", "rents@example.org")
+RENTBOOK_OFFICE_ADDRESS = os.environ.get(
+    "RENTBOOK_OFFICE_ADDRESS", "Income team|Civic Centre|Anytown|AB1 1AA"
+)
+RENTBOOK_PAYMENT_OPTIONS = os.environ.get(
+    "RENTBOOK_PAYMENT_OPTIONS",
+    "online at example.org/pay, by phone on 0300 123 4567, by direct debit, or at any Post"
+    " Office or PayPoint with your payment card",
+)
+# Letter branding: a static file path for the logo (blank for none) and the accent colour.
+RENTBOOK_LETTER_LOGO = os.environ.get("RENTBOOK_LETTER_LOGO", "")
+RENTBOOK_LETTER_COLOUR = os.environ.get("RENTBOOK_LETTER_COLOUR", "#1d70b8")

@@ -56,6 +56,10 @@ class DiaryEntry(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.OFFICER)
     # The recommendation this entry followed, if any (a plain id: engine comes after cases).
     recommendation_id = models.BigIntegerField(null=True, blank=True)
+    # For a letter, text or email rentbook sent: the mail service's latest status for it
+    # ("stored", "sending", "delivered", "validation-failed"…); blank when not sent by rentbook.
+    # The run reads it as latest_letter_status (cases/letter_facts.py).
+    delivery_status = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

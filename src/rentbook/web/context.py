@@ -42,6 +42,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     )
     items.append(
         {
+            "text": "Letters",
+            "href": reverse("web:comms-letters"),
+            "current": here.startswith("web:comms-letters"),
+        }
+    )
+    items.append(
+        {
             "text": "Write-offs",
             "href": reverse("web:write-offs"),
             "current": here.startswith("web:write-off") or here.startswith("web:committee"),

@@ -1,0 +1,139 @@
+"""Merge fields: Notify-style ((placeholders)) filled from an account, never code.
+
+A template's words are data an administrator edits: they are searched for ((name)) and each
+known name is replaced by its text. Nothing in a template is evaluated; an unknown name is an
+error the editor sees before saving.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q, Sum
+
+from rentbook.cases.codes import NOTICE_TYPES
+from rentbook.cases.models import DiaryEntry
+from rentbook.ledger.models import Account, ChargeLine, Transaction
+from rentbook.money import format_pounds
+
+PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
+
+#: Every merge field a template may use, with what it holds (shown beside the editor).
+FIELDS: dict[str, str] = {
+    "tenant_names": "The tenants' names, joined with 'and'",
+    "address_block": "The property's address, one line each",
+    "reference": "The rent account reference",
+    "balance": "The balance owed today, like £1,234.56",
+    "weekly_charge": "The weekly rent and charges",
+    "arrangement_terms": "The latest promise or arrangement recorded",
+    "notice_date": "The date the latest notice was served",
+    "officer_name": "The officer sending it",
+    "office_phone": "The income team's phone number",
+    "office_email": "The income team's email address",
+    "payment_options": "How to pay",
+    "landlord_name": "The landlord's name",
+    "date": "Today's date",
+}
+
+
+class MergeError(ValueError):
+    """A template names fields that do not exist."""
+
+    def __init__(self, unknown: list[str]) -> None:
+        self.unknown = unknown
+        names = ", ".join(f"(({n}))" for n in unknown)
+        super().__init__(f"Unknown merge field {names}: use only the fields listed")
+
+
+def placeholders(text: str) -> list[str]:
+    return list(dict.fromkeys(PLACEHOLDER.findall(text)))
+
+
+def check(text: str) -> None:
+    """Raise MergeError naming every placeholder that is not a merge field."""
+    unknown = [n for n in placeholders(text) if n not in FIELDS]
+    if unknown:
+        raise MergeError(unknown)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with each ((name)) replaced by its value; unknown names raise MergeError."""
+    check(text)
+    return PLACEHOLDER.sub(lambda m: values.get(m[1], ""), text)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    names: str
+    address_lines: list[str]
+    mobile: str
+    email: str
+    language: str
+
+
+def recipient(account: Account) -> Recipient:
+    tenancy = account.tenancy
+    tenants = list(tenancy.tenants.all())
+    first = tenants[0] if tenants else None
+    return Recipient(
+        names=" and ".join(t.full_name for t in tenants),
+        address_lines=tenancy.property.address_lines,
+        mobile=next((t.mobile for t in tenants if t.mobile), ""),
+        email=next((t.email for t in tenants if t.email), ""),
+        language=first.preferred_language if first else "English",
+    )
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def account_values(account: Account, *, today: date, officer_name: str = "") -> dict[str, str]:
+    """The merge fields' values for one account as of ``today``."""
+    who = recipient(account)
+    balance = (
+        Transaction.objects.filter(account=account, posted_on__lte=today).aggregate(
+            t=Sum("amount")
+        )["t"]
+        or 0
+    )
+    weekly = (
+        ChargeLine.objects.filter(account=account, effective_from__lte=today)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        .aggregate(t=Sum("weekly_amount"))["t"]
+        or 0
+    )
+    promise = (
+        DiaryEntry.objects.filter(account=account, code__in=["PTP", "ARR", "ARRN"])
+        .order_by("-at", "-id")
+        .first()
+    )
+    terms = ""
+    if promise is not None:
+        if promise.promise_amount and promise.promise_date:
+            terms = f"{format_pounds(promise.promise_amount)} by {_long_date(promise.promise_date)}"
+        else:
+            terms = promise.note or f"agreed on {_long_date(promise.at.date())}"
+    notice = (
+        DiaryEntry.objects.filter(account=account, code__in=list(NOTICE_TYPES))
+        .order_by("-at", "-id")
+        .first()
+    )
+    return {
+        "tenant_names": who.names,
+        "address_block": "\n".join(who.address_lines),
+        "reference": account.reference,
+        "balance": format_pounds(balance),
+        "weekly_charge": format_pounds(weekly),
+        "arrangement_terms": terms,
+        "notice_date": _long_date(notice.at.date()) if notice else "",
+        "officer_name": officer_name or "The income team",
+        "office_phone": settings.RENTBOOK_OFFICE_PHONE,
+        "office_email": settings.RENTBOOK_OFFICE_EMAIL,
+        "payment_options": settings.RENTBOOK_PAYMENT_OPTIONS,
+        "landlord_name": settings.RENTBOOK_LANDLORD_NAME,
+        "date": _long_date(today),
+    }

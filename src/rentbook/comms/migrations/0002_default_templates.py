@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
+    from rentbook.comms.defaults import seed as seed_defaults
+
+    seed_defaults(apps.get_model("comms", "Template"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("comms", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
