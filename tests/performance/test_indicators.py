@@ -157,3 +157,27 @@ def test_periods_are_rent_years_and_quarters():
     q4 = Period.quarter(2024, 4)
     assert (q4.start, q4.end) == (date(2024, 12, 30), date(2025, 4, 6))  # 39 weeks on
     assert Period.of_day(date(2024, 8, 1), "quarter").label == "Q2 2024/25"
+
+
+def test_a_former_tenant_account_counts_with_its_tenancy_once(db):
+    # D's £320 moves to a former tenant account: the leavers and former tenant arrears figures
+    # are those of the test above; a payment to the new account then counts as collected.
+    from rentbook.ledger.models import Kind
+    from rentbook.recovery.services import open_former_tenant_account
+    from tests.factories import post
+
+    accounts = build()
+    gross_before = ind.gross_arrears_pct(ind.load(PERIOD), LANDLORD)
+    fta = open_former_tenant_account(accounts["d"], by=None)
+    assert fta.account.tenancy_id == accounts["d"].tenancy_id and fta.transferred == 32_000
+    data = ind.load(PERIOD)
+    v = ind.leavers_in_arrears_pct(data, LANDLORD)
+    assert (v.numerator, v.denominator) == (1, 2)
+    assert ind.leavers_weeks_owed(data, LANDLORD).value == 3.2
+    c = ind.former_arrears_collected_pct(data, LANDLORD)
+    assert (c.numerator, c.denominator) == (9_000, 72_000)
+    assert ind.gross_arrears_pct(data, LANDLORD) == gross_before
+
+    post(fta.account, date(2024, 6, 3), -1_000, Kind.PAYMENT, "card")
+    c = ind.former_arrears_collected_pct(ind.load(PERIOD), LANDLORD)
+    assert (c.numerator, c.denominator) == (10_000, 72_000)

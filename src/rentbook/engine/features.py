@@ -4,10 +4,10 @@ Read with a handful of aggregating SQL queries over Django's DB-API connection, 
 row: the ledger from a checkpoint plus only the recent and late rows (ledger/positions.py), so
 the cost follows the number of accounts and recent activity, not years of history.
 
-Which accounts: every tenancy that has started on or before the as-of day and has not ended
-before it. A former tenancy with a balance is left out: the shipped policies' steps (letters,
-notices, court) are for current tenants, and former tenant arrears are the recovery work of a
-later issue with rules of their own.
+Which accounts: the rent account of every tenancy that has started on or before the as-of
+day and has not ended before it. A former tenancy with a balance is left out, and so is every
+former tenant account: the shipped policies' steps (letters, notices, court) are for current
+tenants; former tenant arrears are recovery's work (rentbook.recovery).
 
 The definitions, in full, are in docs/architecture.md ("The arrears run").
 """
@@ -119,6 +119,7 @@ def open_accounts_sql(as_of: date) -> str:
     return (
         f"SELECT a.id FROM {ACCOUNT} a JOIN {TENANCY} tn ON tn.id = a.tenancy_id"
         f" WHERE tn.start_date <= {d} AND (tn.end_date IS NULL OR tn.end_date >= {d})"
+        " AND NOT a.former"
     )
 
 
@@ -202,6 +203,7 @@ def _accounts(as_of: date) -> pl.DataFrame:
         f" AND (effective_to IS NULL OR effective_to >= {d}) GROUP BY account_id) w"
         " ON w.account_id = a.id"
         f" WHERE tn.start_date <= {d} AND (tn.end_date IS NULL OR tn.end_date >= {d})"
+        " AND NOT a.former"
     )
     frame = query_frame(
         sql,

@@ -68,14 +68,26 @@ KIND_SIGN: dict[str, int] = {
 
 
 class Account(models.Model):
-    """The rent account of one tenancy. Its reference is the tenancy reference."""
+    """A tenancy's rent account (its reference is the tenancy reference) or, once the tenancy
+    has ended owing money, its former tenant account (``former``), to which recovery moves the
+    debt. A tenancy has one rent account and at most one former tenant account."""
 
-    tenancy = models.OneToOneField(Tenancy, on_delete=models.PROTECT, related_name="account")
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="accounts")
+    former = models.BooleanField(
+        default=False, help_text="a former tenant account: the debt left when the tenancy ended"
+    )
     reference = models.CharField(max_length=30, unique=True)
     payment_method = models.CharField(
         max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CARD
     )
     benefit = models.CharField(max_length=30, choices=Benefit.choices, default=Benefit.NONE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenancy", "former"], name="one_account_of_each_kind_per_tenancy"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -236,7 +236,31 @@ def _attrs_sql(period: Period) -> str:
         f" FROM {ACCOUNT} a JOIN {TENANCY} tn ON tn.id = a.tenancy_id"
         f" JOIN {PROPERTY} p ON p.id = tn.property_id"
         f" LEFT JOIN ({weekly}) w ON w.account_id = a.id"
-        f" WHERE tn.start_date <= {e}"
+        f" WHERE tn.start_date <= {e} AND NOT a.former"
+    )
+
+
+#: Each former tenant account's rent account (the tenancy's other account), so a tenancy's
+#: money is counted once whichever of its two accounts it sits on.
+FORMER_SQL = (
+    f"SELECT f.id, r.id FROM {ACCOUNT} f JOIN {ACCOUNT} r"
+    " ON r.tenancy_id = f.tenancy_id AND NOT r.former WHERE f.former"
+)
+
+
+def _fold_former(frame: pl.DataFrame, rent_of: pl.DataFrame) -> pl.DataFrame:
+    """Sums per account with a former tenant account's rows added to its rent account's: the
+    transfer between them nets to nothing, and later payments count for the tenancy."""
+    if rent_of.height == 0 or frame.height == 0:
+        return frame
+    sums = [c for c in frame.columns if c != "account_id"]
+    return (
+        frame.join(rent_of, on="account_id", how="left")
+        .with_columns(pl.coalesce("rent_id", "account_id").alias("account_id"))
+        .group_by("account_id", maintain_order=True)
+        .agg(pl.col(c).sum() for c in sums)
+        .select(frame.columns)
+        .cast(frame.schema)
     )
 
 
@@ -264,8 +288,9 @@ def _read_accounts(period: Period) -> pl.DataFrame:
     ended earlier: then its balance then is the opening balance, and what was paid and written
     off after it is what was paid and written off in the period."""
     attrs = query_frame(_attrs_sql(period), [], ATTR_SCHEMA)
-    sums = query_frame(_sums_sql(period), [], SUMS_SCHEMA)
-    leavers = query_frame(_leavers_sql(period), [], LEAVER_SCHEMA)
+    rent_of = query_frame(FORMER_SQL, [], {"account_id": pl.Int64(), "rent_id": pl.Int64()})
+    sums = _fold_former(query_frame(_sums_sql(period), [], SUMS_SCHEMA), rent_of)
+    leavers = _fold_former(query_frame(_leavers_sql(period), [], LEAVER_SCHEMA), rent_of)
     frame = attrs.join(sums, on="account_id", how="left").join(leavers, on="account_id", how="left")
     money = [c for c in SUMS_SCHEMA if c != "account_id"]
     frame = frame.with_columns(pl.col(c).fill_null(0) for c in money)
@@ -332,7 +357,7 @@ def _tenancies_sql() -> str:
         f"SELECT tn.id, tn.property_id, p.patch_id, {as_text('tn.start_date')},"
         f" {as_text('tn.end_date')}, COALESCE(w.charge, 0)"
         f" FROM {TENANCY} tn JOIN {PROPERTY} p ON p.id = tn.property_id"
-        f" LEFT JOIN {ACCOUNT} a ON a.tenancy_id = tn.id"
+        f" LEFT JOIN {ACCOUNT} a ON a.tenancy_id = tn.id AND NOT a.former"
         f" LEFT JOIN ({last_charge}) w ON w.account_id = a.id"
     )
 

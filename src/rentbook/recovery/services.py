@@ -19,7 +19,6 @@ from rentbook.cases.services import record_action
 from rentbook.ledger.models import Account, Kind, Transaction
 from rentbook.ledger.postings import Posting, post
 from rentbook.money import format_plain
-from rentbook.portfolio.models import Tenancy, Tenant
 from rentbook.recovery import rules
 from rentbook.recovery.models import AgencyReferral, FormerTenantAccount, MoneyJudgement, WriteOff
 
@@ -74,12 +73,15 @@ def open_former_tenant_account(rent: Account, *, by: Any) -> FormerTenantAccount
     """Move an ended tenancy's balance to a former tenant account: one transfer posting out of
     the rent account and one into the new account (source "transfer"), so both balance.
 
-    The former tenant account is a ledger account of its own (reference ``<ref>-FTA``) on a
-    record of the same tenancy (same property, dates and tenants), so the import door can post
-    an agency's payments to it and the rent account closes at £0.
+    The former tenant account is a ledger account of its own (reference ``<ref>-FTA``,
+    ``former`` set) on the same tenancy, so the import door can post an agency's payments to it,
+    the rent account closes at £0, and the tenancy, its tenants and their contacts stay one
+    record each.
     """
     tenancy = rent.tenancy
     errors: dict[str, str] = {}
+    if rent.former:
+        errors["account"] = "This is already a former tenant account"
     if tenancy.end_date is None:
         errors["tenancy"] = "The tenancy has not ended"
     if FormerTenantAccount.objects.filter(rent_account=rent).exists():
@@ -93,27 +95,8 @@ def open_former_tenant_account(rent: Account, *, by: Any) -> FormerTenantAccount
     ended = tenancy.end_date
     ref = f"{rent.reference}{FTA_SUFFIX}"
     with transaction.atomic(), acting_as(by):
-        mirror = Tenancy.objects.create(
-            reference=ref,
-            property=tenancy.property,
-            tenure=tenancy.tenure,
-            start_date=tenancy.start_date,
-            end_date=ended,
-        )
-        for t in Tenant.objects.filter(tenancy=tenancy).order_by("person_no"):
-            Tenant.objects.create(
-                tenancy=mirror,
-                person_no=t.person_no,
-                title=t.title,
-                first_name=t.first_name,
-                last_name=t.last_name,
-                date_of_birth=t.date_of_birth,
-                phone=t.phone,
-                mobile=t.mobile,
-                email=t.email,
-            )
         account = Account.objects.create(
-            tenancy=mirror, reference=ref, payment_method=rent.payment_method
+            tenancy=tenancy, reference=ref, payment_method=rent.payment_method, former=True
         )
         fta = FormerTenantAccount.objects.create(
             rent_account=rent,
@@ -133,7 +116,7 @@ def open_all_former(on: date, *, by: Any = None) -> list[FormerTenantAccount]:
     ended = (
         Account.objects.filter(tenancy__end_date__lte=on)
         .exclude(former_tenant_account__isnull=False)
-        .exclude(former_of__isnull=False)
+        .exclude(former=True)
     )
     owing = (
         Transaction.objects.filter(account__in=ended, posted_on__lte=on)
