@@ -73,8 +73,11 @@ class Account(models.Model):
     debt. A tenancy has one rent account and at most one former tenant account."""
 
     tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="accounts")
+    # A database default too: the import door's bulk loaders write accounts without this column.
     former = models.BooleanField(
-        default=False, help_text="a former tenant account: the debt left when the tenancy ended"
+        default=False,
+        db_default=False,
+        help_text="a former tenant account: the debt left when the tenancy ended",
     )
     reference = models.CharField(max_length=30, unique=True)
     payment_method = models.CharField(

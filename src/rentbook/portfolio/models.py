@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -113,6 +115,11 @@ class Tenancy(models.Model):
 
     def is_current(self, as_of) -> bool:  # type: ignore[no-untyped-def]
         return self.start_date <= as_of and (self.end_date is None or self.end_date >= as_of)
+
+    @builtins.property  # the name ``property`` is this model's field
+    def account(self):  # type: ignore[no-untyped-def]
+        """The tenancy's rent account (ledger.Account; a former tenant account is apart)."""
+        return self.accounts.get(former=False)  # type: ignore[attr-defined]
 
 
 class Tenant(models.Model):
