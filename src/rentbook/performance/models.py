@@ -60,11 +60,18 @@ class CustomValue(models.Model):
     class Meta:
         ordering = ["indicator", "-period_end"]
         constraints = [
+            # Two partial constraints, not nulls_distinct=False, which SQLite cannot enforce:
+            # the landlord's scope has no scope_id.
             models.UniqueConstraint(
                 fields=["indicator", "period_start", "period_end", "scope_kind", "scope_id"],
+                condition=models.Q(scope_id__isnull=False),
                 name="custom_value_once_per_period",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end", "scope_kind"],
+                condition=models.Q(scope_id__isnull=True),
+                name="custom_value_once_for_landlord",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,11 +98,18 @@ class Target(models.Model):
     class Meta:
         ordering = ["indicator", "-period_end"]
         constraints = [
+            # Two partial constraints, not nulls_distinct=False, which SQLite cannot enforce:
+            # the landlord's scope has no scope_id.
             models.UniqueConstraint(
                 fields=["indicator", "period_start", "period_end", "scope_kind", "scope_id"],
+                condition=models.Q(scope_id__isnull=False),
                 name="target_once_per_period",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end", "scope_kind"],
+                condition=models.Q(scope_id__isnull=True),
+                name="target_once_for_landlord",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -111,10 +111,17 @@ class PositionStatement(models.Model):
                 condition=models.Q(objective__isnull=True) ^ models.Q(action__isnull=True),
                 name="statement_of_objective_or_action",
             ),
+            # One of objective and action is null: a partial constraint for each, since
+            # SQLite cannot enforce nulls_distinct=False.
             models.UniqueConstraint(
-                fields=["objective", "action", "as_at"],
-                name="one_statement_per_date",
-                nulls_distinct=False,
+                fields=["objective", "as_at"],
+                condition=models.Q(action__isnull=True),
+                name="one_objective_statement_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "as_at"],
+                condition=models.Q(objective__isnull=True),
+                name="one_action_statement_per_date",
             ),
         ]
 
