@@ -76,5 +76,17 @@ def record(
     )
 
 
+def record_object(action: str, obj: models.Model, *, actor: Any, summary: str) -> AuditEvent:
+    """Record ``action`` on one model instance, with its values after the change."""
+    return record(
+        action,
+        object_type=f"{obj._meta.app_label}.{type(obj).__name__}",
+        object_id=str(obj.pk),
+        summary=summary,
+        after=snapshot(obj),
+        actor=actor,
+    )
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in after.items() if before.get(k) != v}

@@ -17,6 +17,7 @@ from django.db import transaction
 from rentbook.audit.services import acting_as
 from rentbook.cases.codes import BY_CODE
 from rentbook.cases.models import DiaryEntry, Flag, Pause
+from rentbook.errors import FieldErrors
 from rentbook.ledger.models import Account
 
 #: The standard breathing space (Debt Respite Scheme) lasts 60 days from its start.
@@ -25,12 +26,8 @@ BREATHING_SPACE_DAYS = 60
 OUTCOME_MAX = DiaryEntry._meta.get_field("outcome").max_length or 60
 
 
-class CaseError(ValueError):
-    """What was wrong with what was asked, as {field: message}, in the order found."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(self.errors.values()))
+class CaseError(FieldErrors):
+    """What was wrong with an action, pause or flag, by field."""
 
 
 def _aware(value: datetime) -> bool:

@@ -20,9 +20,10 @@ from rentbook.arrangements.breach import State
 from rentbook.arrangements.models import Arrangement
 from rentbook.arrangements.models import Kind as ArrangementKind
 from rentbook.arrangements.schedules import Frequency, Rule
-from rentbook.audit.services import acting_as, record, snapshot
+from rentbook.audit.services import acting_as, record_object
 from rentbook.cases.models import DiaryEntry, Flag
 from rentbook.cases.services import record_action
+from rentbook.errors import FieldErrors
 from rentbook.ledger.models import Account, Kind, Transaction
 from rentbook.ledger.postings import Posting, post
 from rentbook.legal import rules
@@ -34,23 +35,12 @@ SCOTTISH_TENURES = frozenset({Tenure.SCOTTISH_SECURE, Tenure.SHORT_SCOTTISH_SECU
 BREATHING_SPACE = frozenset({Flag.Type.BREATHING_SPACE, Flag.Type.MENTAL_HEALTH_CRISIS})
 
 
-class LegalError(ValueError):
-    """What was wrong, as {field: message}, in the order found."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(self.errors.values()))
+class LegalError(FieldErrors):
+    """What was wrong with a notice, court step or eviction, by field."""
 
 
 def _audit(action: str, obj: Any, by: Any, summary: str) -> None:
-    record(
-        action,
-        object_type=f"{obj._meta.app_label}.{type(obj).__name__}",
-        object_id=str(obj.pk),
-        summary=summary,
-        after=snapshot(obj),
-        actor=by,
-    )
+    record_object(action, obj, actor=by, summary=summary)
 
 
 def _noon(d: date) -> datetime:

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from rentbook.audit.services import acting_as, record, snapshot
+from rentbook.audit.services import acting_as, record_object
 from rentbook.cases.services import record_action
+from rentbook.errors import FieldErrors
 from rentbook.ledger.models import Account, Kind, Transaction
 from rentbook.ledger.postings import Posting, post
 from rentbook.money import format_plain
@@ -28,21 +29,12 @@ REMINDER_DAYS = 14
 STATIC_DAYS = 90
 
 
-class RecoveryError(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(self.errors.values()))
+class RecoveryError(FieldErrors):
+    """What was wrong with a recovery step or write-off, by field."""
 
 
 def _audit(action: str, obj: Any, by: Any, summary: str) -> None:
-    record(
-        action,
-        object_type=f"{obj._meta.app_label}.{type(obj).__name__}",
-        object_id=str(obj.pk),
-        summary=summary,
-        after=snapshot(obj),
-        actor=by,
-    )
+    record_object(action, obj, actor=by, summary=summary)
 
 
 def _noon(d: date) -> datetime:
