@@ -98,6 +98,26 @@ DEFAULTS: list[dict[str, object]] = [
 ]
 
 
+DEFAULTS += [
+    {
+        "code": "FTL",
+        "channel": "letter",
+        "name": "Former tenant arrears: first letter",
+        "subject": "Money owed on your former tenancy",
+        "body": f"Dear ((tenant_names))\n\nYour tenancy has ended and ((balance)) is still owed on your former rent account ((reference)).\n\nPlease pay this amount, or contact us within 14 days to agree how you will pay it. If you do not, we may pass the debt to a debt recovery agency or ask the court for a money judgement.\n\n{_PAY}\n\n{_HELP}\n\n{_CONTACT}",
+        "attach_statement": True,
+    },
+    {
+        "code": "FTR",
+        "channel": "letter",
+        "name": "Former tenant arrears: reminder",
+        "subject": "Reminder: money owed on your former tenancy",
+        "body": f"Dear ((tenant_names))\n\nWe wrote to you about the ((balance)) owed on your former rent account ((reference)) and have not heard from you.\n\nPlease pay or contact us within 7 days. If you do not, we may pass the debt to a debt recovery agency or ask the court for a money judgement, which could add to what you owe.\n\n{_PAY}\n\n{_HELP}\n\n{_CONTACT}",
+        "red_reminder": True,
+    },
+]
+
+
 def seed(template_model) -> int:  # type: ignore[no-untyped-def]
     """Create each default that has no version yet; returns how many were created."""
     made = 0

@@ -74,13 +74,25 @@ class Recipient:
     language: str
 
 
+def _forwarding_lines(account: Account) -> list[str]:
+    """A former tenant account's forwarding address, one line per line or comma; none if
+    unknown (letters then go to the old home, where post may be forwarded)."""
+    if not account.former:
+        return []
+    from rentbook.recovery.models import FormerTenantAccount
+
+    fta = FormerTenantAccount.objects.filter(account=account).first()
+    text = fta.forwarding_address if fta else ""
+    return [p.strip() for p in text.replace(",", "\n").splitlines() if p.strip()]
+
+
 def recipient(account: Account) -> Recipient:
     tenancy = account.tenancy
     tenants = list(tenancy.tenants.all())
     first = tenants[0] if tenants else None
     return Recipient(
         names=" and ".join(t.full_name for t in tenants),
-        address_lines=tenancy.property.address_lines,
+        address_lines=_forwarding_lines(account) or tenancy.property.address_lines,
         mobile=next((t.mobile for t in tenants if t.mobile), ""),
         email=next((t.email for t in tenants if t.email), ""),
         language=first.preferred_language if first else "English",

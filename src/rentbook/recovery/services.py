@@ -146,8 +146,11 @@ def letter_kind(fta: FormerTenantAccount) -> str:
     return "FTL" if fta.letter_sent_on is None else "FTR"
 
 
-def record_letter(fta: FormerTenantAccount, on: date, *, by: Any) -> FormerTenantAccount:
-    """The first letter, or the reminder when the first has gone and no reply came."""
+def record_letter(
+    fta: FormerTenantAccount, on: date, *, by: Any, diary: bool = True
+) -> FormerTenantAccount:
+    """The first letter, or the reminder when the first has gone and no reply came. ``diary``
+    False: the sender has written the diary entry already (comms does, for what it sends)."""
     code = letter_kind(fta)
     with transaction.atomic(), acting_as(by):
         if code == "FTL":
@@ -155,7 +158,8 @@ def record_letter(fta: FormerTenantAccount, on: date, *, by: Any) -> FormerTenan
         else:
             fta.reminder_sent_on = on
         fta.save(update_fields=["letter_sent_on", "reminder_sent_on"])
-        record_action(fta.account, code, _noon(on), by)
+        if diary:
+            record_action(fta.account, code, _noon(on), by)
     return fta
 
 
