@@ -253,3 +253,39 @@ def test_facts_of_later_issues_stay_missing(facts):
     row = facts()[account.pk]
     for name in ("court_date", "arrangement_state", "latest_letter_status", "eviction_date"):
         assert row[name] is None
+
+
+def test_an_arrangement_instalment_is_one_more_expected_payment(facts):
+    from rentbook.arrangements.schedules import Frequency, Rule
+    from rentbook.arrangements.services import create_arrangement
+
+    def owing(name: str):
+        account = make_account(weekly_rent=10_000, last_name=name)
+        post(account, weeks_back(20), 50_000, kind=Kind.CHARGE)  # £500 of old arrears
+        weekly_rent(account, 17)
+        start = weeks_back(6)
+        create_arrangement(
+            account,
+            kind="informal",
+            rule=Rule(Frequency.WEEKLY),
+            instalment=1_000,
+            start=start,
+            first_payment=start + timedelta(days=4),
+            payment_method="card",
+            starting_balance=50_000,
+        )
+        return account
+
+    rent_only, with_instalments = owing("Rent"), owing("Both")
+    for k in range(17, 0, -1):
+        post(rent_only, weeks_back(k) + timedelta(days=4), -10_000, method="card")
+        extra = 1_000 if k <= 6 else 0
+        post(with_instalments, weeks_back(k) + timedelta(days=4), -10_000 - extra, method="card")
+    rows = facts()
+    # the six instalments (6 to 1 weeks ago) were missed although the rent was paid
+    assert rows[rent_only.pk]["missed_payments_13_weeks"] == 6
+    # the run of consecutive misses counts weeks in which nothing expected was paid, as for a
+    # broken promise: the rent was paid each week, so there is none
+    assert rows[rent_only.pk]["missed_payments_consecutive"] == 0
+    assert rows[rent_only.pk]["missed_payments_4_weeks"] == 4
+    assert rows[with_instalments.pk]["missed_payments_13_weeks"] == 0

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 from django.db import connection
 
+from rentbook.arrangements.facts import payments_due, read_arrangements
 from rentbook.arrangements.facts import run_facts as arrangement_facts
 from rentbook.cases.codes import NOTICE_TYPES
 from rentbook.cases.letter_facts import run_facts as letter_facts
@@ -541,6 +542,10 @@ def _missed(as_of: date, frame: pl.DataFrame, look: LookBack, open_sql: str) -> 
     ptp_missed, ptp_due = _promises(as_of, open_sql, position, paid, share)
     counts += ptp_missed
     due += ptp_due
+    # so is an arrangement's instalment (towards the arrears, on top of the week's share)
+    arr_missed, arr_due = _instalments(as_of, open_sql, position, paid, share)
+    counts += arr_missed
+    due += arr_due
     scored = slice(w - SCORED_WEEKS, w)
     last4 = slice(w - 4, w)
     consecutive = np.zeros(n, dtype=np.int64)
@@ -585,6 +590,48 @@ def _promises(as_of, open_sql, position, paid, share):  # type: ignore[no-untype
         wanted = share[i, k] + (amount if amount and amount > 0 else 1)
         if paid[i, k] < wanted:
             missed[i, k] += 1
+    return missed, due
+
+
+def _instalments(
+    as_of: date,
+    open_sql: str,
+    position: dict[int, int],
+    paid: np.ndarray,
+    share: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each scored week's arrangement instalments (the latest arrangement of each account, not
+    cancelled by then, lump sum included): how many fell due, and how many of those were missed
+    because the tenant paid less than the week's share plus the instalments that week."""
+    n, w = paid.shape
+    missed = np.zeros((n, w), dtype=np.int64)
+    due = np.zeros((n, w), dtype=np.int64)
+    monday = week_start(as_of)
+    first = monday - timedelta(weeks=SCORED_WEEKS)
+    arr = read_arrangements(as_of, open_sql)
+    if arr.height == 0:
+        return missed, due
+    # on the instalment's own day: the tolerance is the breach rule's, not the week's
+    rows = payments_due(arr.with_columns(tolerance_days=pl.lit(0, pl.Int64)), pl.lit(monday))
+    rows = (
+        rows.filter((pl.col("day") >= first) & (pl.col("day") < monday))
+        .join(arr.select("id", "account_id", "cancelled_on"), on="id")
+        .filter(pl.col("cancelled_on").is_null() | (pl.col("day") < pl.col("cancelled_on")))
+        .with_columns(
+            i=pl.col("account_id").replace_strict(position, default=-1, return_dtype=pl.Int64),
+            k=w + (pl.col("day") - pl.lit(monday)).dt.total_days() // 7,
+        )
+        .filter(pl.col("i") >= 0)
+        .group_by("i", "k")
+        .agg(pl.len().alias("count"), pl.col("amount").sum())
+    )
+    if rows.height == 0:
+        return missed, due
+    i, k = rows.get_column("i").to_numpy(), rows.get_column("k").to_numpy()
+    count = rows.get_column("count").to_numpy().astype(np.int64)
+    due[i, k] = count
+    short = paid[i, k] < share[i, k] + rows.get_column("amount").to_numpy()
+    missed[i, k] = np.where(short, count, 0)
     return missed, due
 
 
