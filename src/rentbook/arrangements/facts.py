@@ -345,10 +345,13 @@ def assess_all(arr: pl.DataFrame, balances: pl.DataFrame, as_of: date) -> pl.Dat
     )
 
 
-def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
+def run_facts(
+    as_of: date, open_sql: str, *, arrangements: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """One row per open account (open_sql selects their ids) with an arrangement begun on or
-    before as_of: account_id and the facts above, typed as policy/facts.py's SCHEMA."""
-    arr = read_arrangements(as_of, open_sql)
+    before as_of: account_id and the facts above, typed as policy/facts.py's SCHEMA.
+    ``arrangements``: read_arrangements(as_of, open_sql) when the caller has it already."""
+    arr = read_arrangements(as_of, open_sql) if arrangements is None else arrangements
     if arr.height == 0:
         return pl.DataFrame(schema=FACT_SCHEMA)
     result = assess_all(arr, read_balances(as_of, open_sql), as_of)

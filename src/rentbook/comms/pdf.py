@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -143,6 +142,8 @@ def _render_chunk(args: tuple[str, int, int]) -> tuple[bytes, list[int]]:
     """Render one chunk's HTML; the PDF and the number of pages of each of its letters."""
 
     source, first, count = args
+    import weasyprint  # here, not at the top: importing it costs every command a second
+
     document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=_fetcher()).render()
     starts: dict[int, int] = {}
     for page_no, page in enumerate(document.pages):

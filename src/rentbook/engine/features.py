@@ -162,20 +162,27 @@ def build_features(as_of: date, source: Source | None = None) -> pl.DataFrame:
         cases, on="account_id", how="left"
     )
     # weeks and streams for the missed-payment count need the ledger part joined first
-    frame = frame.join(_missed(as_of, frame, look, open_sql), on="account_id", how="left")
+    arrangements = read_arrangements(as_of, open_sql)
+    missed = _missed(as_of, frame, look, open_sql, arrangements)
+    frame = frame.join(missed, on="account_id", how="left")
     frame = frame.with_columns(
         pl.lit(now, dtype=pl.Datetime("us")).alias("now"),
         pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
         pl.col("actions").fill_null(pl.lit([], dtype=SCHEMA["actions"])),
     )
-    frame = _join_sources(frame, as_of, open_sql)
+    frame = _join_sources(frame, as_of, open_sql, arrangements)
     keep = ["account_id", "patch_id", "reference", "ledger_benefit", "payment_method"]
     return frame.select(*keep, *[pl.col(n).cast(t) for n, t in SCHEMA.items()]).sort("account_id")
 
 
-def _join_sources(frame: pl.DataFrame, as_of: date, open_sql: str) -> pl.DataFrame:
+def _join_sources(
+    frame: pl.DataFrame, as_of: date, open_sql: str, arrangements: pl.DataFrame
+) -> pl.DataFrame:
     for source in FACT_SOURCES:
-        facts = source(as_of, open_sql)
+        if source is arrangement_facts:  # with the arrangements the snapshot read already
+            facts = arrangement_facts(as_of, open_sql, arrangements=arrangements)
+        else:
+            facts = source(as_of, open_sql)
         extra = [c for c in facts.columns if c != "account_id" and c not in frame.columns]
         if extra and facts.height:
             frame = frame.join(
@@ -517,7 +524,9 @@ def _charged_since(wanted: list[tuple[int, str, date]], as_of: date) -> dict:
 # ---- missed payments -------------------------------------------------------------------------
 
 
-def _missed(as_of: date, frame: pl.DataFrame, look: LookBack, open_sql: str) -> pl.DataFrame:
+def _missed(
+    as_of: date, frame: pl.DataFrame, look: LookBack, open_sql: str, arrangements: pl.DataFrame
+) -> pl.DataFrame:
     """Missed expected payments: consecutive, in the last 4 and in the last 13 weeks."""
     ids = frame.get_column("account_id").to_numpy()
     order = frame.get_column("account_id").replace_strict(look.position).to_numpy()
@@ -543,7 +552,7 @@ def _missed(as_of: date, frame: pl.DataFrame, look: LookBack, open_sql: str) -> 
     counts += ptp_missed
     due += ptp_due
     # so is an arrangement's instalment (towards the arrears, on top of the week's share)
-    arr_missed, arr_due = _instalments(as_of, open_sql, position, paid, share)
+    arr_missed, arr_due = _instalments(as_of, arrangements, position, paid, share)
     counts += arr_missed
     due += arr_due
     scored = slice(w - SCORED_WEEKS, w)
@@ -595,7 +604,7 @@ def _promises(as_of, open_sql, position, paid, share):  # type: ignore[no-untype
 
 def _instalments(
     as_of: date,
-    open_sql: str,
+    arr: pl.DataFrame,
     position: dict[int, int],
     paid: np.ndarray,
     share: np.ndarray,
@@ -608,7 +617,6 @@ def _instalments(
     due = np.zeros((n, w), dtype=np.int64)
     monday = week_start(as_of)
     first = monday - timedelta(weeks=SCORED_WEEKS)
-    arr = read_arrangements(as_of, open_sql)
     if arr.height == 0:
         return missed, due
     # on the instalment's own day: the tolerance is the breach rule's, not the week's
@@ -617,11 +625,14 @@ def _instalments(
         rows.filter((pl.col("day") >= first) & (pl.col("day") < monday))
         .join(arr.select("id", "account_id", "cancelled_on"), on="id")
         .filter(pl.col("cancelled_on").is_null() | (pl.col("day") < pl.col("cancelled_on")))
-        .with_columns(
-            i=pl.col("account_id").replace_strict(position, default=-1, return_dtype=pl.Int64),
-            k=w + (pl.col("day") - pl.lit(monday)).dt.total_days() // 7,
+        .join(
+            pl.DataFrame(
+                {"account_id": list(position), "i": list(position.values())},
+                schema={"account_id": pl.Int64, "i": pl.Int64},
+            ),
+            on="account_id",
         )
-        .filter(pl.col("i") >= 0)
+        .with_columns(k=w + (pl.col("day") - pl.lit(monday)).dt.total_days() // 7)
         .group_by("i", "k")
         .agg(pl.len().alias("count"), pl.col("amount").sum())
     )

@@ -34,6 +34,9 @@ class Bar:
 
 class Command(BaseCommand):
     help = "Decide every open account with the arrears policy and store the run (idempotent)."
+    # Not the system checks: they import every page's view (and WeasyPrint with them), a
+    # second or more of start-up for a command cron runs; `rentbook check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("--as-of", help="the day to run as of, YYYY-MM-DD (default: today)")

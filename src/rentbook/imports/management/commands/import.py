@@ -14,6 +14,9 @@ SHOWN = 50
 
 class Command(BaseCommand):
     help = "Import tenancies, charges or transactions from a CSV or XLSX file."
+    # Not the system checks: they import every page's view (and WeasyPrint with them), a
+    # second or more of start-up for a command cron runs; `rentbook check` runs them.
+    requires_system_checks: list[str] = []
     # System checks import every URL and view: seconds of start-up an import does not need.
     requires_system_checks: list[str] = []
 
