@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks.conftest import (
     PG_SERVER,
-    RENTBOOK,
     fresh_postgres,
     fresh_sqlite,
     record_result,
     run,
 )
-from benchmarks.test_run_speed import AS_OF, TARGET_SECONDS, forget_run, landlord
+from benchmarks.test_run_speed import AS_OF, TARGET_SECONDS, forget_run, landlord, run_output
 
 TENANCIES = int(os.environ.get("BENCH_TENANCIES", "100000"))
 ARRANGEMENTS = TENANCIES // 5
@@ -115,26 +112,12 @@ def landlord_files(bench_data: Path) -> Path:
     return landlord(bench_data, YEARS)
 
 
-def run_england(url: str) -> tuple[float, str]:
-    env = {**os.environ, "DATABASE_URL": url}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [RENTBOOK, "run", "--as-of", AS_OF, "--policy", "england"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    took = time.perf_counter() - started
-    assert done.returncode == 0, done.stdout + done.stderr
-    return took, done.stdout
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
 def test_the_run_with_20k_arrangements_in_100k_tenancies_takes_15_seconds(bench_data, database):
     url = loaded(bench_data, database)
     forget_run(url)
-    seconds, out = run_england(url)
+    seconds, out = run_output(url, "england")
     figures = {
         "tenancies": TENANCIES,
         "arrangements": ARRANGEMENTS,

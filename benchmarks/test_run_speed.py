@@ -96,13 +96,14 @@ def ensure_checkpoint(url: str) -> float:
     )
 
 
-def run_output(url: str) -> tuple[float, str]:
+def run_output(url: str, policy: str = "hackney") -> tuple[float, str]:
+    """Time `rentbook run` for the benchmark day with ``policy``; its seconds and output."""
     import time
 
     env = {**os.environ, "DATABASE_URL": url}
     started = time.perf_counter()
     done = subprocess.run(
-        [RENTBOOK, "run", "--as-of", AS_OF, "--policy", "hackney"],
+        [RENTBOOK, "run", "--as-of", AS_OF, "--policy", policy],
         env=env,
         capture_output=True,
         text=True,
