@@ -35,7 +35,7 @@ UPDATABLE = ("description", "weekly_amount", "effective_to")
 def check(raw: pl.DataFrame, accounts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     col = {c: parsing.clean(raw.get_column(c)) for c in raw.columns if c != LINE}
     for c in COLUMNS.optional:
-        col.setdefault(c, pl.Series(c, [None] * raw.height, dtype=pl.String))
+        col.setdefault(c, parsing.nulls(c, raw.height))
     checks = Checks(raw.get_column(LINE))
 
     tenancy_ref = col["tenancy_ref"]

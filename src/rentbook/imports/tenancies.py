@@ -124,7 +124,7 @@ TENANCY_COLUMNS = (
 def check(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     col = {c: parsing.clean(raw.get_column(c)) for c in raw.columns if c != LINE}
     for c in COLUMNS.optional:
-        col.setdefault(c, pl.Series(c, [None] * raw.height, dtype=pl.String))
+        col.setdefault(c, parsing.nulls(c, raw.height))
     checks = Checks(raw.get_column(LINE))
     for c in COLUMNS.required:
         checks.missing(c, col[c])

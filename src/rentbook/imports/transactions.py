@@ -79,7 +79,7 @@ def check_batch(raw: pl.DataFrame, accounts: pl.DataFrame) -> tuple[pl.DataFrame
     col = {c: parsing.clean(raw.get_column(c)) for c in raw.columns if c != LINE}
     n = raw.height
     for c in COLUMNS.optional:
-        col.setdefault(c, pl.Series(c, [None] * n, dtype=pl.String))
+        col.setdefault(c, parsing.nulls(c, n))
     checks = Checks(raw.get_column(LINE))
 
     ref = col["transaction_ref"]
@@ -228,7 +228,8 @@ def _duplicates_in_batch(
     references (the usual case, and counting integers is cheaper than counting strings); a
     repeated hash sends the batch to the exact check by string.
     """
-    if len(np.unique(hashes)) == good.height:
+    # Polars counts in a fraction of the time numpy's unique takes on a million hashes.
+    if pl.Series(hashes).n_unique() == good.height:
         return good, pl.DataFrame(schema=PROBLEM_SCHEMA)
     first = good.group_by("source_ref").agg(pl.col(LINE).min().alias("_first"))
     good = good.join(first, on="source_ref", how="left", maintain_order="left")

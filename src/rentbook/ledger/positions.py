@@ -441,11 +441,9 @@ def _matrix(frame: pl.DataFrame, ids: dict[int, int], index: str, value: str, wi
 
 
 def _joined(matrix) -> pl.Series:  # type: ignore[no-untyped-def]
-    return (
-        pl.Series(matrix.tolist(), dtype=pl.List(pl.Int64))
-        .list.eval(pl.element().cast(pl.Utf8))
-        .list.join(",")
-    )
+    # Column by column in Polars: going through Python lists took seconds per 100k accounts.
+    columns = pl.DataFrame(matrix, schema=[f"c{i}" for i in range(matrix.shape[1])])
+    return columns.select(pl.concat_str(pl.all().cast(pl.Utf8), separator=",")).to_series()
 
 
 def _look_back(as_at: date, through_id: int) -> pl.DataFrame:
