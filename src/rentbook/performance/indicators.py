@@ -21,6 +21,7 @@ from django.db import connection
 from rentbook.ledger.calendar import rent_year, rent_year_of
 from rentbook.ledger.models import Account, ChargeLine, Transaction
 from rentbook.ledger.positions import as_text, no_jit, query_frame
+from rentbook.ledger.summary import period_sums
 from rentbook.portfolio.models import Patch, Property, Tenancy
 
 TXN = Transaction._meta.db_table
@@ -197,26 +198,25 @@ SUMS_SCHEMA: dict[str, pl.DataType] = {
 ATTR_SCHEMA = {k: ACCOUNT_SCHEMA[k] for k in list(ACCOUNT_SCHEMA)[:8]}
 LEAVER_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
-    "at_leaving": pl.Int64(),
+    "after_leaving": pl.Int64(),
     "ft_collected": pl.Int64(),
     "ft_written_off": pl.Int64(),
 }
 
 
-def _sums_sql(period: Period) -> str:
-    """Each account's balances and sums: one pass over the ledger with no join, the only
-    query whose cost grows with the history."""
-    s, e = sql_day(period.start), sql_day(period.end)
-    return (
-        "SELECT account_id,"
-        f" SUM(CASE WHEN posted_on < {s} THEN amount ELSE 0 END),"
-        " SUM(amount),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'charge' THEN amount ELSE 0 END),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'payment' THEN -amount ELSE 0 END),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'refund' THEN amount ELSE 0 END),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'write_off' THEN -amount ELSE 0 END)"
-        f" FROM {TXN} WHERE posted_on <= {e} GROUP BY account_id"
-    )
+def _read_sums(period: Period) -> pl.DataFrame:
+    """Each account's balances at the period's edges and its sums in the period, from the
+    ledger summary (ledger/summary.py): a few rows per account, whatever the history."""
+    sums = period_sums(period.start, period.end)
+    return sums.select(
+        "account_id",
+        "opening",
+        "closing",
+        charged=pl.col("charge"),
+        paid=-pl.col("payment"),
+        refunded=pl.col("refund"),
+        written_off=-pl.col("write_off"),
+    ).cast(SUMS_SCHEMA)  # type: ignore[arg-type]
 
 
 def _attrs_sql(period: Period) -> str:
@@ -265,19 +265,18 @@ def _fold_former(frame: pl.DataFrame, rent_of: pl.DataFrame) -> pl.DataFrame:
 
 
 def _leavers_sql(period: Period) -> str:
-    """Tenancies that ended in the period: the balance on the day each ended, and what was
-    paid and written off after it (read through the account's index: leavers are few)."""
+    """Tenancies that ended in the period: the net of what was posted after the day each
+    ended (its balance that day is its closing balance less this), and what was paid and
+    written off after it. Only the rows after the end are read, through the account's index."""
     s, e = sql_day(period.start), sql_day(period.end)
     return (
-        "SELECT x.account_id,"
-        " SUM(CASE WHEN x.posted_on <= tn.end_date THEN x.amount ELSE 0 END),"
-        " SUM(CASE WHEN x.posted_on > tn.end_date AND x.kind = 'payment'"
-        " THEN -x.amount ELSE 0 END),"
-        " SUM(CASE WHEN x.posted_on > tn.end_date AND x.kind = 'write_off'"
-        " THEN -x.amount ELSE 0 END)"
+        "SELECT x.account_id, SUM(x.amount),"
+        " SUM(CASE WHEN x.kind = 'payment' THEN -x.amount ELSE 0 END),"
+        " SUM(CASE WHEN x.kind = 'write_off' THEN -x.amount ELSE 0 END)"
         f" FROM {TENANCY} tn JOIN {ACCOUNT} a ON a.tenancy_id = tn.id"
         f" JOIN {TXN} x ON x.account_id = a.id"
-        f" WHERE tn.end_date >= {s} AND tn.end_date <= {e} AND x.posted_on <= {e}"
+        f" WHERE tn.end_date >= {s} AND tn.end_date <= {e}"
+        f" AND x.posted_on > tn.end_date AND x.posted_on <= {e}"
         " GROUP BY x.account_id"
     )
 
@@ -289,12 +288,18 @@ def _read_accounts(period: Period) -> pl.DataFrame:
     off after it is what was paid and written off in the period."""
     attrs = query_frame(_attrs_sql(period), [], ATTR_SCHEMA)
     rent_of = query_frame(FORMER_SQL, [], {"account_id": pl.Int64(), "rent_id": pl.Int64()})
-    sums = _fold_former(query_frame(_sums_sql(period), [], SUMS_SCHEMA), rent_of)
+    sums = _fold_former(_read_sums(period), rent_of)
     leavers = _fold_former(query_frame(_leavers_sql(period), [], LEAVER_SCHEMA), rent_of)
     frame = attrs.join(sums, on="account_id", how="left").join(leavers, on="account_id", how="left")
     money = [c for c in SUMS_SCHEMA if c != "account_id"]
     frame = frame.with_columns(pl.col(c).fill_null(0) for c in money)
     before = pl.col("tenancy_end") < period.start
+    left = pl.col("tenancy_end").is_between(period.start, period.end)
+    frame = frame.with_columns(
+        at_leaving=pl.when(left)
+        .then(pl.col("closing") - pl.col("after_leaving").fill_null(0))
+        .otherwise(None)
+    )
     return frame.with_columns(
         at_leaving=pl.col("at_leaving").fill_null(0),
         ft_opening=pl.when(before).then("opening").otherwise(pl.col("at_leaving").fill_null(0)),
@@ -316,14 +321,28 @@ CREDIT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _credits_sql(period: Period) -> str:
-    e = sql_day(period.end)
-    last = (
-        "SELECT account_id, method, amount, posted_on, period_start, period_end, id,"
-        " ROW_NUMBER() OVER (PARTITION BY account_id, method ORDER BY posted_on DESC, id DESC)"
-        f" AS rn FROM {TXN} WHERE kind = 'payment'"
-        " AND method IN ('housing_benefit', 'universal_credit', 'direct_debit')"
-        f" AND posted_on <= {e} AND posted_on >= {sql_day(period.end - CREDIT_LOOK_BACK)}"
+#: Each stream that pays in arrears, with the accounts it applies to (``_stream_applies``).
+STREAM_ACCOUNTS = (
+    ("housing_benefit", "a.benefit = 'housing_benefit'"),
+    ("universal_credit", "a.benefit = 'universal_credit_managed'"),
+    ("direct_debit", "a.payment_method = 'direct_debit'"),
+)
+
+
+def _credits_sql(period: Period, owing: list[int]) -> str:
+    """The last credit of each stream an account pays by, in the 100 days to the period's
+    end, with the charges since the period it covered: looked up account by account through
+    the (account, posted_on) index, newest first, so only the last weeks of each are read.
+    Only for the accounts ``owing`` (those owing at the period's end: nobody else has
+    technical arrears)."""
+    e, lo = sql_day(period.end), sql_day(period.end - CREDIT_LOOK_BACK)
+    ids = ", ".join(str(int(i)) for i in owing)
+    last = " UNION ALL ".join(
+        f"SELECT (SELECT t.id FROM {TXN} t WHERE t.account_id = a.id AND t.posted_on <= {e}"
+        f" AND t.posted_on >= {lo} AND t.kind = 'payment' AND t.method = '{method}'"
+        f" ORDER BY t.posted_on DESC, t.id DESC LIMIT 1) AS id FROM {ACCOUNT} a"
+        f" WHERE {applies} AND NOT a.former AND a.id IN ({ids})"
+        for method, applies in STREAM_ACCOUNTS
     )
     return (
         f"SELECT lc.account_id, lc.method, -lc.amount, {as_text('lc.posted_on')},"
@@ -331,7 +350,7 @@ def _credits_sql(period: Period) -> str:
         f" COALESCE((SELECT SUM(x.amount) FROM {TXN} x WHERE x.account_id = lc.account_id"
         " AND x.kind = 'charge' AND x.posted_on > COALESCE(lc.period_end, lc.posted_on)"
         f" AND x.posted_on <= {e}), 0)"
-        f" FROM ({last}) lc WHERE lc.rn = 1"
+        f" FROM ({last}) k JOIN {TXN} lc ON lc.id = k.id"
     )
 
 
@@ -465,7 +484,12 @@ class Data:
 def load(period: Period) -> Data:
     no_jit()
     accounts = _read_accounts(period)
-    credits = query_frame(_credits_sql(period), [], CREDIT_SCHEMA)
+    owing = accounts.filter(pl.col("closing") > 0)["account_id"].to_list()
+    credits = (
+        query_frame(_credits_sql(period, owing), [], CREDIT_SCHEMA)
+        if owing
+        else pl.DataFrame(schema=CREDIT_SCHEMA)
+    )
     tenancies = query_frame(_tenancies_sql(), [], TENANCY_SCHEMA)
     patch_of = accounts.select("account_id", "patch_id")
     diary = query_frame(_diary_sql(period), [], DIARY_SCHEMA).join(

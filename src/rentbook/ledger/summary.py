@@ -1,0 +1,249 @@
+"""Each account's transactions summed by rent month and kind, so that what a period needs
+(balances at its edges, sums by kind inside it) is read from a few rows per account instead of
+the whole history.
+
+Three tables (ledger/models.py): :class:`AccountMonth` (one row per account and rent month
+with activity: the sum of each kind, and the first and last posting dates summed),
+:class:`AccountTotal` (each account's balance) and :class:`LedgerSummary` (the watermark: the
+summary holds exactly the transactions with ids up to ``through_id``).
+
+A *rent month* is the rent weeks whose Monday falls in one calendar month; it starts on that
+month's first Monday. Rent years start on the first Monday of April, so a rent year, and most
+rent quarters, start on a rent month's first day.
+
+:func:`period_sums` answers for any period, in one SQL statement (one snapshot, so a refresh
+running beside it cannot be counted twice or missed):
+
+- the rent months from the one holding the period's start onwards;
+- the transactions of the partial rent months at the period's edges, read through the
+  (account, posted_on) index and only for accounts whose month's first or last posting date
+  says they have any outside the period;
+- the transactions above the watermark (posted since the last refresh, including back-dated
+  ones), found by id.
+
+So its cost grows with the accounts and how recent the period is, not with years of history.
+:func:`refresh` folds the transactions above the watermark in (its cost grows with them);
+the import door calls it after each transactions import, and migration 0007 builds it once
+from the whole ledger. :func:`period_sums_raw` is the same answer read from the ledger alone:
+the property tests hold the two equal.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rentbook.ledger.calendar import week_start
+from rentbook.ledger.models import (
+    BENEFIT_METHODS,
+    AccountMonth,
+    AccountTotal,
+    Kind,
+    LedgerSummary,
+    Transaction,
+)
+from rentbook.ledger.positions import no_jit, query_frame
+
+TXN = Transaction._meta.db_table
+MONTHS = AccountMonth._meta.db_table
+TOTALS = AccountTotal._meta.db_table
+STATE = LedgerSummary._meta.db_table
+
+#: The summed columns: one per ledger kind (the column is the kind's value) and ``benefit``,
+#: the payments made by Housing Benefit, Universal Credit or DHP.
+KIND_COLUMNS = tuple(k.value for k in Kind)
+SUM_COLUMNS = (*KIND_COLUMNS, "benefit")
+
+SUMS_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "opening": pl.Int64(),
+    "closing": pl.Int64(),
+    **{c: pl.Int64() for c in SUM_COLUMNS},
+}
+
+
+def rent_month(d: date) -> date:
+    """The rent month holding ``d``: the first day of the calendar month of its week's Monday."""
+    return week_start(d).replace(day=1)
+
+
+def first_monday(month: date) -> date:
+    return month + timedelta(days=(7 - month.weekday()) % 7)
+
+
+def month_span(month: date) -> tuple[date, date]:
+    """The first and last days of rent month ``month``."""
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first_monday(month), first_monday(following) - timedelta(days=1)
+
+
+def _month_sql(column: str) -> str:
+    """The rent month of a date column, as a date, in SQL."""
+    if connection.vendor == "postgresql":
+        monday = f"{column} - (CAST(EXTRACT(ISODOW FROM {column}) AS integer) - 1)"
+        return f"CAST(date_trunc('month', {monday}) AS date)"
+    return f"date({column}, '-6 days', 'weekday 1', 'start of month')"
+
+
+def _day(d: date) -> str:
+    return f"DATE '{d.isoformat()}'" if connection.vendor == "postgresql" else f"'{d.isoformat()}'"
+
+
+def _kind_sums(alias: str, sign: str = "") -> list[str]:
+    """Per-kind sums of rows ``alias`` (amount signed as posted, times ``sign``)."""
+    benefit = ", ".join(f"'{m}'" for m in sorted(BENEFIT_METHODS))
+    out = [
+        f"CASE WHEN {alias}.kind = '{k}' THEN {sign}{alias}.amount ELSE 0 END" for k in KIND_COLUMNS
+    ]
+    out.append(
+        f"CASE WHEN {alias}.kind = '{Kind.PAYMENT.value}' AND {alias}.method IN ({benefit})"
+        f" THEN {sign}{alias}.amount ELSE 0 END"
+    )
+    return out
+
+
+WATERMARK = f"COALESCE((SELECT MAX(through_id) FROM {STATE}), 0)"
+
+
+# ---- refreshing --------------------------------------------------------------------------------
+
+
+def refresh(*, rebuild: bool = False) -> LedgerSummary:
+    """Fold the transactions posted since the last refresh into the summary (all of them when
+    ``rebuild``, after emptying it). Concurrent refreshes wait for each other."""
+    clock = time.perf_counter()
+    no_jit()
+    with transaction.atomic():
+        state = LedgerSummary.objects.select_for_update().filter(pk=1).first()
+        if state is None:
+            state, _ = LedgerSummary.objects.get_or_create(pk=1)
+            state = LedgerSummary.objects.select_for_update().get(pk=1)
+        if rebuild:
+            AccountMonth.objects.all().delete()
+            AccountTotal.objects.all().delete()
+            state.through_id = 0
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT MAX(id) FROM {TXN}")
+            upto = cur.fetchone()[0] or 0
+            if upto > state.through_id:
+                _fold(cur, state.through_id, upto)
+        state.through_id = max(state.through_id, upto)
+        state.made_at = timezone.now()
+        state.seconds = round(time.perf_counter() - clock, 3)
+        state.save()
+    return state
+
+
+def _fold(cur, after_id: int, upto_id: int) -> None:  # type: ignore[no-untyped-def]
+    pg = connection.vendor == "postgresql"
+    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
+    month = _month_sql("t.posted_on")
+    sums = ", ".join(f"SUM({e})" for e in _kind_sums("t"))
+    cols = ", ".join(SUM_COLUMNS)
+    add = ", ".join(f"{c} = {MONTHS}.{c} + excluded.{c}" for c in SUM_COLUMNS)
+    # in month order, so that a month's rows lie together and a period reads few pages
+    order = " ORDER BY 2, 1" if pg else ""
+    cur.execute(
+        f"INSERT INTO {MONTHS} (account_id, month, first_on, last_on, {cols})"
+        f" SELECT t.account_id, {month}, MIN(t.posted_on), MAX(t.posted_on), {sums}"
+        f" FROM {TXN} t WHERE t.id > %s AND t.id <= %s GROUP BY t.account_id, {month}{order}"
+        f" ON CONFLICT (month, account_id) DO UPDATE SET"
+        f" first_on = {least}({MONTHS}.first_on, excluded.first_on),"
+        f" last_on = {greatest}({MONTHS}.last_on, excluded.last_on), {add}",
+        [after_id, upto_id],
+    )
+    cur.execute(
+        f"INSERT INTO {TOTALS} (account_id, balance)"
+        f" SELECT t.account_id, SUM(t.amount) FROM {TXN} t WHERE t.id > %s AND t.id <= %s"
+        f" GROUP BY t.account_id"
+        f" ON CONFLICT (account_id) DO UPDATE SET balance = {TOTALS}.balance + excluded.balance",
+        [after_id, upto_id],
+    )
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+def _raw_part(accounts: str, lo: date, hi: date, *, exclusive_hi: bool) -> str:
+    """The SQL for the transactions (up to the watermark) of the accounts ``accounts`` selects
+    (as ``m.account_id``) posted from ``lo`` to ``hi``: one index range per account."""
+    below = "<" if exclusive_hi else "<="
+    where = (
+        f"t.account_id = m.account_id AND t.posted_on >= {_day(lo)}"
+        f" AND t.posted_on {below} {_day(hi)} AND t.id <= {WATERMARK}"
+    )
+    cols = "t.account_id, t.kind, t.method, t.amount"
+    if connection.vendor == "postgresql":
+        # LATERAL with OFFSET 0: one index range per account, never a scan of the ledger
+        lateral = f"SELECT * FROM {TXN} t WHERE {where} OFFSET 0"
+        return f"SELECT {cols} FROM ({accounts}) m CROSS JOIN LATERAL ({lateral}) t"
+    return f"SELECT {cols} FROM ({accounts}) m CROSS JOIN {TXN} t ON {where}"
+
+
+def period_sums_sql(start: date, end: date) -> str:
+    """SQL for :data:`SUMS_SCHEMA` rows from the summary, its partial months and the rows
+    above its watermark (see the module's docstring)."""
+    if end < start:
+        raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
+    first, last = rent_month(start), rent_month(end)
+    first_day, last_day = month_span(first)[0], month_span(last)[1]
+    zeros = ", ".join(f"0 AS {c}" for c in SUM_COLUMNS)
+    s, e, f, la = _day(start), _day(end), _day(first), _day(last)
+    # the first part names the columns (SQLite has no column list for a derived table)
+    parts = [f"SELECT account_id, balance AS opening, balance AS closing, {zeros} FROM {TOTALS}"]
+    in_period = ", ".join(f"CASE WHEN month <= {la} THEN {c} ELSE 0 END" for c in SUM_COLUMNS)
+    net = " + ".join(KIND_COLUMNS)
+    parts.append(
+        f"SELECT account_id, -({net}), CASE WHEN month > {la} THEN -({net}) ELSE 0 END,"
+        f" {in_period} FROM {MONTHS} WHERE month >= {f}"
+    )
+    if start > first_day:
+        # rows of the first month before the period: opening balance, not the period's sums
+        accounts = f"SELECT account_id FROM {MONTHS} WHERE month = {f} AND first_on < {s}"
+        raw = _raw_part(accounts, first_day, start, exclusive_hi=True)
+        parts.append(
+            f"SELECT r.account_id, r.amount, 0, {', '.join(_kind_sums('r', '-'))} FROM ({raw}) r"
+        )
+    if end < last_day:
+        # rows of the last month after the period: neither the closing balance nor the sums
+        accounts = f"SELECT account_id FROM {MONTHS} WHERE month = {la} AND last_on > {e}"
+        raw = _raw_part(accounts, end + timedelta(days=1), last_day, exclusive_hi=False)
+        parts.append(
+            f"SELECT r.account_id, 0, -r.amount, {', '.join(_kind_sums('r', '-'))} FROM ({raw}) r"
+        )
+    inside = [
+        f"CASE WHEN t.posted_on >= {s} AND t.posted_on <= {e} THEN ({x}) ELSE 0 END"
+        for x in _kind_sums("t")
+    ]
+    parts.append(
+        f"SELECT t.account_id, CASE WHEN t.posted_on < {s} THEN t.amount ELSE 0 END,"
+        f" CASE WHEN t.posted_on <= {e} THEN t.amount ELSE 0 END, {', '.join(inside)}"
+        f" FROM {TXN} t WHERE t.id > {WATERMARK}"
+    )
+    union = " UNION ALL ".join(parts)
+    sums = ", ".join(f"SUM(x.{c})" for c in list(SUMS_SCHEMA)[1:])
+    return f"SELECT x.account_id, {sums} FROM ({union}) x GROUP BY x.account_id"
+
+
+def period_sums(start: date, end: date) -> pl.DataFrame:
+    """Per account with any transaction: the balance before ``start`` (``opening``), at the
+    end of ``end`` (``closing``), and each kind's sum over the days from ``start`` to ``end``
+    (signed as posted: payments and write-offs are negative)."""
+    no_jit()
+    return query_frame(period_sums_sql(start, end), [], SUMS_SCHEMA)
+
+
+def period_sums_raw(start: date, end: date) -> pl.DataFrame:
+    """:func:`period_sums` read from the ledger alone (every row up to ``end``)."""
+    s, e = _day(start), _day(end)
+    inside = [f"SUM(CASE WHEN t.posted_on >= {s} THEN ({x}) ELSE 0 END)" for x in _kind_sums("t")]
+    sql = (
+        f"SELECT t.account_id, SUM(CASE WHEN t.posted_on < {s} THEN t.amount ELSE 0 END),"
+        f" SUM(t.amount), {', '.join(inside)} FROM {TXN} t WHERE t.posted_on <= {e}"
+        " GROUP BY t.account_id"
+    )
+    return query_frame(sql, [], SUMS_SCHEMA)
