@@ -288,3 +288,29 @@ class AccountTotal(models.Model):
 
     def __str__(self) -> str:
         return f"account {self.account_id} summed to {self.balance}"
+
+
+class AccountCredit(models.Model):
+    """The last credit (latest date, then highest id) of one stream that pays in arrears
+    (Housing Benefit, Universal Credit, direct debit) on one account, among the transactions
+    the summary has read, with the charges posted after the period it covered: the facts of
+    the ledger's rule for technical arrears (ledger/balances.py) for every account at once."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    txn_id = models.BigIntegerField()
+    posted_on = models.DateField()
+    amount = models.BigIntegerField(help_text="pence, as posted (negative)")
+    period_start = models.DateField(null=True)
+    period_end = models.DateField(null=True)
+    charged = models.BigIntegerField(
+        null=True, help_text="charges posted after its cover (its period end, else its date)"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "method"], name="one_last_credit_per_stream")
+        ]
+
+    def __str__(self) -> str:
+        return f"account {self.account_id}: last {self.method} on {self.posted_on}"

@@ -21,7 +21,7 @@ from django.db import connection
 from rentbook.ledger.calendar import rent_year, rent_year_of
 from rentbook.ledger.models import Account, ChargeLine, Transaction
 from rentbook.ledger.positions import as_text, no_jit, query_frame
-from rentbook.ledger.summary import period_sums
+from rentbook.ledger.summary import last_credits, period_sums
 from rentbook.portfolio.models import Patch, Property, Tenancy
 
 TXN = Transaction._meta.db_table
@@ -207,7 +207,7 @@ LEAVER_SCHEMA: dict[str, pl.DataType] = {
 def _read_sums(period: Period) -> pl.DataFrame:
     """Each account's balances at the period's edges and its sums in the period, from the
     ledger summary (ledger/summary.py): a few rows per account, whatever the history."""
-    sums = period_sums(period.start, period.end)
+    sums = period_sums(period.start, period.end, ("charge", "payment", "refund", "write_off"))
     return sums.select(
         "account_id",
         "opening",
@@ -308,50 +308,6 @@ def _read_accounts(period: Period) -> pl.DataFrame:
         .then("written_off")
         .otherwise(pl.col("ft_written_off").fill_null(0)),
     ).select([pl.col(c).cast(t) for c, t in ACCOUNT_SCHEMA.items()])
-
-
-CREDIT_SCHEMA: dict[str, pl.DataType] = {
-    "account_id": pl.Int64(),
-    "method": pl.Utf8(),
-    "amount": pl.Int64(),
-    "posted_on": pl.Date(),
-    "period_start": pl.Date(),
-    "period_end": pl.Date(),
-    "charged_since": pl.Int64(),
-}
-
-
-#: Each stream that pays in arrears, with the accounts it applies to (``_stream_applies``).
-STREAM_ACCOUNTS = (
-    ("housing_benefit", "a.benefit = 'housing_benefit'"),
-    ("universal_credit", "a.benefit = 'universal_credit_managed'"),
-    ("direct_debit", "a.payment_method = 'direct_debit'"),
-)
-
-
-def _credits_sql(period: Period, owing: list[int]) -> str:
-    """The last credit of each stream an account pays by, in the 100 days to the period's
-    end, with the charges since the period it covered: looked up account by account through
-    the (account, posted_on) index, newest first, so only the last weeks of each are read.
-    Only for the accounts ``owing`` (those owing at the period's end: nobody else has
-    technical arrears)."""
-    e, lo = sql_day(period.end), sql_day(period.end - CREDIT_LOOK_BACK)
-    ids = ", ".join(str(int(i)) for i in owing)
-    last = " UNION ALL ".join(
-        f"SELECT (SELECT t.id FROM {TXN} t WHERE t.account_id = a.id AND t.posted_on <= {e}"
-        f" AND t.posted_on >= {lo} AND t.kind = 'payment' AND t.method = '{method}'"
-        f" ORDER BY t.posted_on DESC, t.id DESC LIMIT 1) AS id FROM {ACCOUNT} a"
-        f" WHERE {applies} AND NOT a.former AND a.id IN ({ids})"
-        for method, applies in STREAM_ACCOUNTS
-    )
-    return (
-        f"SELECT lc.account_id, lc.method, -lc.amount, {as_text('lc.posted_on')},"
-        f" {as_text('lc.period_start')}, {as_text('lc.period_end')},"
-        f" COALESCE((SELECT SUM(x.amount) FROM {TXN} x WHERE x.account_id = lc.account_id"
-        " AND x.kind = 'charge' AND x.posted_on > COALESCE(lc.period_end, lc.posted_on)"
-        f" AND x.posted_on <= {e}), 0)"
-        f" FROM ({last}) k JOIN {TXN} lc ON lc.id = k.id"
-    )
 
 
 TENANCY_SCHEMA: dict[str, pl.DataType] = {
@@ -513,11 +469,8 @@ def load(period: Period) -> Data:
     no_jit()
     accounts = _read_accounts(period)
     owing = accounts.filter(pl.col("closing") > 0)["account_id"].to_list()
-    credits = (
-        query_frame(_credits_sql(period, owing), [], CREDIT_SCHEMA)
-        if owing
-        else pl.DataFrame(schema=CREDIT_SCHEMA)
-    )
+    # nobody else has technical arrears
+    credits = last_credits(period.end, owing, CREDIT_LOOK_BACK)
     tenancies = query_frame(_tenancies_sql(), [], TENANCY_SCHEMA)
     patch_of = accounts.select("account_id", "patch_id")
     diary = query_frame(_diary_sql(period), [], DIARY_SCHEMA).join(

@@ -15,6 +15,9 @@ def build(apps, schema_editor):
         upto = cur.fetchone()[0] or 0
         if upto:
             _fold(cur, 0, upto)
+        if schema_editor.connection.vendor == "postgresql":
+            # without statistics the planner reads the whole table for a few recent months
+            cur.execute("ANALYZE ledger_accountmonth, ledger_accounttotal")
     LedgerSummary.objects.update_or_create(pk=1, defaults={"through_id": upto})
 
 
