@@ -296,6 +296,10 @@ def period_sums(start: date, end: date, columns: tuple[str, ...] = SUM_COLUMNS) 
     end of ``end`` (``closing``), and the sum of each of ``columns`` (kinds, or ``benefit``)
     over the days from ``start`` to ``end`` (signed as posted: payments are negative)."""
     no_jit()
+    if connection.vendor == "postgresql":
+        # the default 4 MB spills the sums of 100,000 accounts to disk, doubling the time
+        with connection.cursor() as cur:
+            cur.execute("SET work_mem = '64MB'")
     schema = {c: SUMS_SCHEMA[c] for c in ("account_id", "opening", "closing", *columns)}
     return query_frame(period_sums_sql(start, end, columns), [], schema)
 
