@@ -393,6 +393,32 @@ def _promises_sql(period: Period) -> str:
     )
 
 
+LEGAL_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "what": pl.Utf8(),
+    "n": pl.Int64(),
+}
+
+
+def _legal_sql(period: Period) -> str:
+    """Per account, from the legal pathway's records: notices served in the period, court
+    cases heard in the period, and evictions carried out in the period."""
+    from rentbook.legal.models import CourtCase, Eviction, Notice
+
+    s, e = sql_day(period.start), sql_day(period.end)
+    notices = Notice._meta.db_table
+    cases, evictions = CourtCase._meta.db_table, Eviction._meta.db_table
+    return (
+        f"SELECT account_id, 'notice', COUNT(*) FROM {notices}"
+        f" WHERE served_on >= {s} AND served_on <= {e} GROUP BY account_id"
+        f" UNION ALL SELECT account_id, 'court', COUNT(*) FROM {cases}"
+        f" WHERE hearing_on >= {s} AND hearing_on <= {e} GROUP BY account_id"
+        f" UNION ALL SELECT c.account_id, 'eviction', COUNT(*) FROM {evictions} v"
+        f" JOIN {cases} c ON c.id = v.court_case_id WHERE v.outcome = 'evicted'"
+        f" AND v.eviction_on >= {s} AND v.eviction_on <= {e} GROUP BY c.account_id"
+    )
+
+
 @dataclass
 class Data:
     """Everything the indicators read for one period (the whole landlord)."""
@@ -403,6 +429,7 @@ class Data:
     tenancies: pl.DataFrame
     diary: pl.DataFrame
     promises: pl.DataFrame
+    legal: pl.DataFrame
     _cache: dict = field(default_factory=dict, repr=False)
 
     def scoped(self, name: str, scope: Scope) -> pl.DataFrame:
@@ -479,7 +506,10 @@ def load(period: Period) -> Data:
     promises = query_frame(_promises_sql(period), [], PROMISE_SCHEMA).join(
         patch_of, on="account_id", how="inner"
     )
-    return Data(period, accounts, credits, tenancies, diary, promises)
+    legal = query_frame(_legal_sql(period), [], LEGAL_SCHEMA).join(
+        patch_of, on="account_id", how="inner"
+    )
+    return Data(period, accounts, credits, tenancies, diary, promises, legal)
 
 
 #: Which payment stream each account pays by in arrears, as balances.py's ``_streams``.
@@ -713,29 +743,25 @@ def arrangements_kept_pct(data: Data, scope: Scope) -> Value:
     return Value(pct(kept, pr.height), kept, pr.height)
 
 
-def _diary_count(data: Data, scope: Scope, category: str, outcome: str | None = None) -> int:
-    d = data.scoped("diary", scope).filter(pl.col("category") == category)
-    if outcome is not None:
-        d = d.filter(pl.col("outcome").fill_null("").str.contains(outcome, literal=True))
-    return _sum(d, pl.col("n"))
+def _legal_count(data: Data, scope: Scope, what: str) -> int:
+    return _sum(data.scoped("legal", scope).filter(pl.col("what") == what), pl.col("n"))
 
 
 def notices(data: Data, scope: Scope) -> Value:
-    """Notices served in the period. Interim: diary entries in the category "notice"."""
-    n = _diary_count(data, scope, "notice")
+    """Notices (NOSP, section 8, notice of proceedings) served in the period."""
+    n = _legal_count(data, scope, "notice")
     return Value(n, n, None)
 
 
 def court_actions(data: Data, scope: Scope) -> Value:
-    """Court actions in the period. Interim: diary entries in the category "court"."""
-    n = _diary_count(data, scope, "court")
+    """Court actions in the period: possession cases with a hearing in the period."""
+    n = _legal_count(data, scope, "court")
     return Value(n, n, None)
 
 
 def evictions(data: Data, scope: Scope) -> Value:
-    """Evictions in the period. Interim: diary entries in the category "enforcement" whose
-    outcome mentions eviction ("evicted")."""
-    n = _diary_count(data, scope, "enforcement", "evict")
+    """Evictions carried out in the period (an eviction whose outcome is "evicted")."""
+    n = _legal_count(data, scope, "eviction")
     return Value(n, n, None)
 
 
@@ -839,12 +865,12 @@ INDICATORS: list[Indicator] = [
               direct_debit_pct),
     Indicator("arrangements_kept_pct", "% of arrangements and promises kept", "%", "higher",
               arrangements_kept_pct, "", True),
-    Indicator("notices", "Notices served", "count", "lower", notices, "", True),
-    Indicator("court_actions", "Court actions", "count", "lower", court_actions, "", True),
-    Indicator("evictions", "Evictions", "count", "lower", evictions, "", True),
+    Indicator("notices", "Notices served", "count", "lower", notices),
+    Indicator("court_actions", "Court actions", "count", "lower", court_actions),
+    Indicator("evictions", "Evictions", "count", "lower", evictions),
     Indicator(
         "evictions_per_court_action_pct", "Court actions ending in eviction", "%", "lower",
-        evictions_per_court_action_pct, "Scottish Social Housing Charter 22", True,
+        evictions_per_court_action_pct, "Scottish Social Housing Charter 22",
     ),
     Indicator("contact_rate_pct", "% of tenants in arrears contacted", "%", "higher",
               contact_rate_pct, "", True),
