@@ -578,11 +578,26 @@ def _sum(frame: pl.DataFrame, expr: pl.Expr | str) -> int:
     return int(frame.select(expr).to_series().sum() or 0)
 
 
+def _memo(fn):  # type: ignore[no-untyped-def]
+    """Keep a figure other indicators reuse (rent due, void loss, counts) once per scope."""
+
+    def inner(data: Data, scope: Scope):  # type: ignore[no-untyped-def]
+        key = (fn.__name__, scope.key)
+        if key not in data._cache:
+            data._cache[key] = fn(data, scope)
+        return data._cache[key]
+
+    inner.__doc__, inner.__name__ = fn.__doc__, fn.__name__
+    return inner
+
+
+@_memo
 def rent_due(data: Data, scope: Scope) -> int:
     """Rent and charges debited in the period (pence); the collectable debit."""
     return _sum(data.scoped("accounts", scope), pl.col("charged"))
 
 
+@_memo
 def collected(data: Data, scope: Scope) -> int:
     """Payments (tenants' and benefit) received in the period, less refunds (pence)."""
     a = data.scoped("accounts", scope)
@@ -691,6 +706,7 @@ def _voids(data: Data, scope: Scope) -> pl.DataFrame:
     return data.scoped("voids", scope)
 
 
+@_memo
 def void_loss(data: Data, scope: Scope) -> Value:
     """Rent lost through empty homes in the period (pence; the denominator is the rent due had
     they been let: rent due + void loss). A day empty loses a seventh of the weekly rent of the
@@ -747,18 +763,21 @@ def _legal_count(data: Data, scope: Scope, what: str) -> int:
     return _sum(data.scoped("legal", scope).filter(pl.col("what") == what), pl.col("n"))
 
 
+@_memo
 def notices(data: Data, scope: Scope) -> Value:
     """Notices (NOSP, section 8, notice of proceedings) served in the period."""
     n = _legal_count(data, scope, "notice")
     return Value(n, n, None)
 
 
+@_memo
 def court_actions(data: Data, scope: Scope) -> Value:
     """Court actions in the period: possession cases with a hearing in the period."""
     n = _legal_count(data, scope, "court")
     return Value(n, n, None)
 
 
+@_memo
 def evictions(data: Data, scope: Scope) -> Value:
     """Evictions carried out in the period (an eviction whose outcome is "evicted")."""
     n = _legal_count(data, scope, "eviction")
