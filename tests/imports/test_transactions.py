@@ -230,3 +230,12 @@ def test_each_import_is_a_batch_with_counts_hash_and_one_audit_event(tenancies, 
     assert events[0].after["rows_posted"] == 1
     # Posting transactions in bulk writes no event per transaction.
     assert not AuditEvent.objects.filter(object_type="ledger.Transaction").exists()
+
+
+def test_an_import_folds_its_rows_into_the_ledger_summary(tenancies, files):
+    from rentbook.ledger.models import AccountTotal, LedgerSummary
+
+    rows = [tx_row("C1", amount="100.00"), tx_row("C2", amount="20.00")]
+    import_file("transactions", files.csv("t.csv", rows, TX_HEADER))
+    assert LedgerSummary.objects.get().through_id == Transaction.objects.order_by("-id")[0].pk
+    assert AccountTotal.objects.get(account__reference="T1").balance == 12_000

@@ -7,11 +7,13 @@ A  current, £100/week, direct debit. Owed £100 before; charged £200; paid £1
 B  current, £50/week, Housing Benefit. Owed £3,000 before; charged £200 in June; HB £100 on
    7 June for 27 May-9 June (a 14-day cycle, 23 days old: still expected) → owes £3,100, of
    which £100 technical (charges after 9 June are £150, the HB credit is £100).
-   Contacted in May; two notices, one court action; promised £200 by 20 June, paid nothing.
+   Contacted in May; two notices served (9 May, 9 June; one more in March, before); a court
+   hearing on 12 June; promised £200 by 20 June, paid nothing.
 C  former (ended 31 March 2024), £80/week, patch P2. Owed £400 at leaving; paid £40 and £60
    written off in the period → owes £300. Its home stays empty: 91 days x £80 / 7 = £1,040.
 D  ended 12 May 2024, £100/week. Owed £120 before; charged £200 → £320 at leaving (3.2
-   weeks); paid £50 after leaving → owes £270. Evicted (diary). Re-let to F from 20 May: empty
+   weeks); paid £50 after leaving → owes £270. Court heard in February (before); evicted on 25
+   June; an earlier warrant's eviction (3 June) was stayed. Re-let to F from 20 May: empty
    13-19 May (7 days x £100 / 7 = £100); re-let days 20 May - 12 May = 8.
 E  ended 2 June 2024 owing nothing (charged £100, paid £100); its home stays empty from 3 June:
    28 days x £100 / 7 = £400.
@@ -20,11 +22,12 @@ F  current from 20 May 2024 in D's home, £100/week: charged £100, paid £100.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rentbook.cases.models import DiaryEntry
 from rentbook.ledger.models import Account, ChargeLine, Kind
+from rentbook.legal.models import CourtCase, Eviction, Notice
 from rentbook.performance.indicators import Period
 from rentbook.portfolio.models import Area, Patch, Tenancy
 from tests.factories import make_account, post
@@ -45,6 +48,19 @@ def diary(account: Account, d: date, category: str, outcome: str = "", **kw) -> 
     )  # fmt: skip
 
 
+def served(account: Account, on: date) -> Notice:
+    return Notice.objects.create(
+        account=account, type="nosp", served_on=on, earliest_court_on=on + timedelta(days=28),
+        expires_on=on + timedelta(days=365), recorded_at=at(on),
+    )  # fmt: skip
+
+
+def heard(account: Account, on: date) -> CourtCase:
+    return CourtCase.objects.create(
+        account=account, applied_on=on - timedelta(days=30), hearing_on=on, created_at=at(on)
+    )
+
+
 def build() -> dict[str, Account]:
     a = make_account(start=date(2024, 1, 1), weekly_rent=10_000, payment_method="direct_debit")
     post(a, date(2024, 3, 25), 10_000, CHARGE)
@@ -63,9 +79,10 @@ def build() -> dict[str, Account]:
         period_start=date(2024, 5, 27), period_end=date(2024, 6, 9),
     )  # fmt: skip
     diary(b, date(2024, 5, 2), "contact", "spoke to tenant")
-    diary(b, date(2024, 5, 9), "notice")
-    diary(b, date(2024, 6, 9), "notice")
-    diary(b, date(2024, 6, 12), "court")
+    served(b, date(2024, 5, 9))
+    served(b, date(2024, 6, 9))
+    heard(b, date(2024, 6, 12))
+    served(b, date(2024, 3, 28))  # before the period
     diary(b, date(2024, 6, 1), "arrangement", promise_amount=20_000, promise_date=date(2024, 6, 20))
 
     c = make_account(start=date(2020, 1, 6), end=date(2024, 3, 31), weekly_rent=8_000)
@@ -84,7 +101,13 @@ def build() -> dict[str, Account]:
     post(d, date(2024, 4, 29), 10_000, CHARGE)
     post(d, date(2024, 5, 6), 10_000, CHARGE)
     post(d, date(2024, 5, 20), -5_000, PAY, "card")
-    diary(d, date(2024, 6, 25), "enforcement", "Evicted")
+    d_case = heard(d, date(2024, 2, 14))  # heard before the period
+    Eviction.objects.create(
+        court_case=d_case, eviction_on=date(2024, 6, 25), outcome=Eviction.Outcome.EVICTED,
+        outcome_on=date(2024, 6, 25),
+    )  # fmt: skip
+    stayed = heard(d, date(2024, 1, 10))
+    Eviction.objects.create(court_case=stayed, eviction_on=date(2024, 6, 3), outcome="stayed")
 
     e = make_account(start=date(2023, 1, 2), end=date(2024, 6, 2), weekly_rent=10_000)
     post(e, date(2024, 5, 27), 10_000, CHARGE)

@@ -113,6 +113,8 @@ def test_arrangements_kept(data):
 
 
 def test_notices_court_actions_and_evictions(data):
+    # from the legal records: B's notices of 9 May and 9 June (not March's), B's hearing of
+    # 12 June (not D's in February), D's eviction of 25 June (not the stayed one)
     assert ind.notices(data, LANDLORD).value == 2
     assert ind.court_actions(data, LANDLORD).value == 1
     assert ind.evictions(data, LANDLORD).value == 1

@@ -22,6 +22,7 @@ from rentbook.imports.results import ImportResult, RejectsWriter
 from rentbook.imports.run import Run
 from rentbook.ledger.positions import checkpoint_date, refresh_checkpoints
 from rentbook.ledger.postings import INTERNAL_SOURCES
+from rentbook.ledger.summary import refresh as refresh_summary
 
 Importer = Callable[[Table, Run], None]
 
@@ -129,8 +130,10 @@ def _import_once(
             _finish(batch, result, sha, now(), status)
     result.batch_id = batch.pk
     if kind == "transactions" and batch.status == ImportBatch.Status.POSTED and result.rows_posted:
-        # the arrears run reads a checkpoint plus recent rows: keep the checkpoint recent
+        # the arrears run reads a checkpoint plus recent rows: keep the checkpoint recent;
+        # the indicators read the summary plus the rows above its watermark: keep that short
         refresh_checkpoints(checkpoint_date(timezone.localdate(now())))
+        refresh_summary()
     result.problems.sort(key=lambda p: p.line)
     if result.rows_rejected and not result.file_errors:
         result.rejects_path = rejects

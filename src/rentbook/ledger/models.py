@@ -227,3 +227,90 @@ class AccountCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"account {self.account_id} at checkpoint {self.checkpoint_id}"
+
+
+class LedgerSummary(models.Model):
+    """How far the per-account monthly summary (:class:`AccountMonth`, :class:`AccountTotal`)
+    has read the ledger: every transaction with an id up to ``through_id``. One row.
+
+    Readers add the transactions above ``through_id`` from the ledger itself, so the summary
+    is never wrong, only more or less complete; see ledger/summary.py.
+    """
+
+    through_id = models.BigIntegerField(default=0)
+    made_at = models.DateTimeField(null=True)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"ledger summary through transaction {self.through_id}"
+
+
+class AccountMonth(models.Model):
+    """One account's transactions in one rent month, summed by kind (signed pence, as posted).
+
+    A rent month is the rent weeks whose Monday falls in one calendar month, so it starts on
+    the month's first Monday: a rent year (first Monday of April) and most rent quarters
+    start on one. ``month`` is the calendar month's first day.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    first_on = models.DateField(help_text="the earliest posting date summed")
+    last_on = models.DateField(help_text="the latest posting date summed")
+    charge = models.BigIntegerField(default=0)
+    payment = models.BigIntegerField(default=0)
+    benefit = models.BigIntegerField(default=0, help_text="payments by HB, UC or DHP")
+    adjustment = models.BigIntegerField(default=0)
+    reversal = models.BigIntegerField(default=0)
+    refund = models.BigIntegerField(default=0)
+    write_off = models.BigIntegerField(default=0)
+    write_on = models.BigIntegerField(default=0)
+    court_costs = models.BigIntegerField(default=0)
+    recharge = models.BigIntegerField(default=0)
+
+    class Meta:
+        # month first: readers take a range of recent months for every account
+        constraints = [
+            models.UniqueConstraint(fields=["month", "account"], name="one_row_per_account_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} in {self.month:%B %Y}"
+
+
+class AccountTotal(models.Model):
+    """One account's balance over the transactions the summary has read."""
+
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    balance = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} summed to {self.balance}"
+
+
+class AccountCredit(models.Model):
+    """The last credit (latest date, then highest id) of one stream that pays in arrears
+    (Housing Benefit, Universal Credit, direct debit) on one account, among the transactions
+    the summary has read, with the charges posted after the period it covered: the facts of
+    the ledger's rule for technical arrears (ledger/balances.py) for every account at once."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    txn_id = models.BigIntegerField()
+    posted_on = models.DateField()
+    amount = models.BigIntegerField(help_text="pence, as posted (negative)")
+    period_start = models.DateField(null=True)
+    period_end = models.DateField(null=True)
+    charged = models.BigIntegerField(
+        null=True, help_text="charges posted after its cover (its period end, else its date)"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "method"], name="one_last_credit_per_stream")
+        ]
+
+    def __str__(self) -> str:
+        return f"account {self.account_id}: last {self.method} on {self.posted_on}"

@@ -21,6 +21,7 @@ from django.db import connection
 from rentbook.ledger.calendar import rent_year, rent_year_of
 from rentbook.ledger.models import Account, ChargeLine, Transaction
 from rentbook.ledger.positions import as_text, no_jit, query_frame
+from rentbook.ledger.summary import last_credits, period_sums
 from rentbook.portfolio.models import Patch, Property, Tenancy
 
 TXN = Transaction._meta.db_table
@@ -197,26 +198,25 @@ SUMS_SCHEMA: dict[str, pl.DataType] = {
 ATTR_SCHEMA = {k: ACCOUNT_SCHEMA[k] for k in list(ACCOUNT_SCHEMA)[:8]}
 LEAVER_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
-    "at_leaving": pl.Int64(),
+    "after_leaving": pl.Int64(),
     "ft_collected": pl.Int64(),
     "ft_written_off": pl.Int64(),
 }
 
 
-def _sums_sql(period: Period) -> str:
-    """Each account's balances and sums: one pass over the ledger with no join, the only
-    query whose cost grows with the history."""
-    s, e = sql_day(period.start), sql_day(period.end)
-    return (
-        "SELECT account_id,"
-        f" SUM(CASE WHEN posted_on < {s} THEN amount ELSE 0 END),"
-        " SUM(amount),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'charge' THEN amount ELSE 0 END),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'payment' THEN -amount ELSE 0 END),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'refund' THEN amount ELSE 0 END),"
-        f" SUM(CASE WHEN posted_on >= {s} AND kind = 'write_off' THEN -amount ELSE 0 END)"
-        f" FROM {TXN} WHERE posted_on <= {e} GROUP BY account_id"
-    )
+def _read_sums(period: Period) -> pl.DataFrame:
+    """Each account's balances at the period's edges and its sums in the period, from the
+    ledger summary (ledger/summary.py): a few rows per account, whatever the history."""
+    sums = period_sums(period.start, period.end, ("charge", "payment", "refund", "write_off"))
+    return sums.select(
+        "account_id",
+        "opening",
+        "closing",
+        charged=pl.col("charge"),
+        paid=-pl.col("payment"),
+        refunded=pl.col("refund"),
+        written_off=-pl.col("write_off"),
+    ).cast(SUMS_SCHEMA)  # type: ignore[arg-type]
 
 
 def _attrs_sql(period: Period) -> str:
@@ -265,19 +265,18 @@ def _fold_former(frame: pl.DataFrame, rent_of: pl.DataFrame) -> pl.DataFrame:
 
 
 def _leavers_sql(period: Period) -> str:
-    """Tenancies that ended in the period: the balance on the day each ended, and what was
-    paid and written off after it (read through the account's index: leavers are few)."""
+    """Tenancies that ended in the period: the net of what was posted after the day each
+    ended (its balance that day is its closing balance less this), and what was paid and
+    written off after it. Only the rows after the end are read, through the account's index."""
     s, e = sql_day(period.start), sql_day(period.end)
     return (
-        "SELECT x.account_id,"
-        " SUM(CASE WHEN x.posted_on <= tn.end_date THEN x.amount ELSE 0 END),"
-        " SUM(CASE WHEN x.posted_on > tn.end_date AND x.kind = 'payment'"
-        " THEN -x.amount ELSE 0 END),"
-        " SUM(CASE WHEN x.posted_on > tn.end_date AND x.kind = 'write_off'"
-        " THEN -x.amount ELSE 0 END)"
+        "SELECT x.account_id, SUM(x.amount),"
+        " SUM(CASE WHEN x.kind = 'payment' THEN -x.amount ELSE 0 END),"
+        " SUM(CASE WHEN x.kind = 'write_off' THEN -x.amount ELSE 0 END)"
         f" FROM {TENANCY} tn JOIN {ACCOUNT} a ON a.tenancy_id = tn.id"
         f" JOIN {TXN} x ON x.account_id = a.id"
-        f" WHERE tn.end_date >= {s} AND tn.end_date <= {e} AND x.posted_on <= {e}"
+        f" WHERE tn.end_date >= {s} AND tn.end_date <= {e}"
+        f" AND x.posted_on > tn.end_date AND x.posted_on <= {e}"
         " GROUP BY x.account_id"
     )
 
@@ -289,12 +288,18 @@ def _read_accounts(period: Period) -> pl.DataFrame:
     off after it is what was paid and written off in the period."""
     attrs = query_frame(_attrs_sql(period), [], ATTR_SCHEMA)
     rent_of = query_frame(FORMER_SQL, [], {"account_id": pl.Int64(), "rent_id": pl.Int64()})
-    sums = _fold_former(query_frame(_sums_sql(period), [], SUMS_SCHEMA), rent_of)
+    sums = _fold_former(_read_sums(period), rent_of)
     leavers = _fold_former(query_frame(_leavers_sql(period), [], LEAVER_SCHEMA), rent_of)
     frame = attrs.join(sums, on="account_id", how="left").join(leavers, on="account_id", how="left")
     money = [c for c in SUMS_SCHEMA if c != "account_id"]
     frame = frame.with_columns(pl.col(c).fill_null(0) for c in money)
     before = pl.col("tenancy_end") < period.start
+    left = pl.col("tenancy_end").is_between(period.start, period.end)
+    frame = frame.with_columns(
+        at_leaving=pl.when(left)
+        .then(pl.col("closing") - pl.col("after_leaving").fill_null(0))
+        .otherwise(None)
+    )
     return frame.with_columns(
         at_leaving=pl.col("at_leaving").fill_null(0),
         ft_opening=pl.when(before).then("opening").otherwise(pl.col("at_leaving").fill_null(0)),
@@ -303,36 +308,6 @@ def _read_accounts(period: Period) -> pl.DataFrame:
         .then("written_off")
         .otherwise(pl.col("ft_written_off").fill_null(0)),
     ).select([pl.col(c).cast(t) for c, t in ACCOUNT_SCHEMA.items()])
-
-
-CREDIT_SCHEMA: dict[str, pl.DataType] = {
-    "account_id": pl.Int64(),
-    "method": pl.Utf8(),
-    "amount": pl.Int64(),
-    "posted_on": pl.Date(),
-    "period_start": pl.Date(),
-    "period_end": pl.Date(),
-    "charged_since": pl.Int64(),
-}
-
-
-def _credits_sql(period: Period) -> str:
-    e = sql_day(period.end)
-    last = (
-        "SELECT account_id, method, amount, posted_on, period_start, period_end, id,"
-        " ROW_NUMBER() OVER (PARTITION BY account_id, method ORDER BY posted_on DESC, id DESC)"
-        f" AS rn FROM {TXN} WHERE kind = 'payment'"
-        " AND method IN ('housing_benefit', 'universal_credit', 'direct_debit')"
-        f" AND posted_on <= {e} AND posted_on >= {sql_day(period.end - CREDIT_LOOK_BACK)}"
-    )
-    return (
-        f"SELECT lc.account_id, lc.method, -lc.amount, {as_text('lc.posted_on')},"
-        f" {as_text('lc.period_start')}, {as_text('lc.period_end')},"
-        f" COALESCE((SELECT SUM(x.amount) FROM {TXN} x WHERE x.account_id = lc.account_id"
-        " AND x.kind = 'charge' AND x.posted_on > COALESCE(lc.period_end, lc.posted_on)"
-        f" AND x.posted_on <= {e}), 0)"
-        f" FROM ({last}) lc WHERE lc.rn = 1"
-    )
 
 
 TENANCY_SCHEMA: dict[str, pl.DataType] = {
@@ -418,6 +393,32 @@ def _promises_sql(period: Period) -> str:
     )
 
 
+LEGAL_SCHEMA: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(),
+    "what": pl.Utf8(),
+    "n": pl.Int64(),
+}
+
+
+def _legal_sql(period: Period) -> str:
+    """Per account, from the legal pathway's records: notices served in the period, court
+    cases heard in the period, and evictions carried out in the period."""
+    from rentbook.legal.models import CourtCase, Eviction, Notice
+
+    s, e = sql_day(period.start), sql_day(period.end)
+    notices = Notice._meta.db_table
+    cases, evictions = CourtCase._meta.db_table, Eviction._meta.db_table
+    return (
+        f"SELECT account_id, 'notice', COUNT(*) FROM {notices}"
+        f" WHERE served_on >= {s} AND served_on <= {e} GROUP BY account_id"
+        f" UNION ALL SELECT account_id, 'court', COUNT(*) FROM {cases}"
+        f" WHERE hearing_on >= {s} AND hearing_on <= {e} GROUP BY account_id"
+        f" UNION ALL SELECT c.account_id, 'eviction', COUNT(*) FROM {evictions} v"
+        f" JOIN {cases} c ON c.id = v.court_case_id WHERE v.outcome = 'evicted'"
+        f" AND v.eviction_on >= {s} AND v.eviction_on <= {e} GROUP BY c.account_id"
+    )
+
+
 @dataclass
 class Data:
     """Everything the indicators read for one period (the whole landlord)."""
@@ -428,6 +429,7 @@ class Data:
     tenancies: pl.DataFrame
     diary: pl.DataFrame
     promises: pl.DataFrame
+    legal: pl.DataFrame
     _cache: dict = field(default_factory=dict, repr=False)
 
     def scoped(self, name: str, scope: Scope) -> pl.DataFrame:
@@ -436,9 +438,37 @@ class Data:
             frame: pl.DataFrame = getattr(self, name)
             patches = scope.patches()
             if patches is not None:
-                frame = frame.filter(pl.col("patch_id").is_in(list(patches)))
+                # split once by patch: every patch's figures then cost no pass over the whole
+                by_patch = self._by_patch(name, frame)
+                parts = [by_patch[p] for p in sorted(patches) if p in by_patch]
+                frame = pl.concat(parts) if parts else frame.clear()
             self._cache[key] = frame
         return self._cache[key]
+
+    def _by_patch(self, name: str, frame: pl.DataFrame) -> dict[int, pl.DataFrame]:
+        key = ("by_patch", name)
+        if key not in self._cache:
+            parts = frame.partition_by("patch_id", as_dict=True, maintain_order=True)
+            self._cache[key] = {k[0]: v for k, v in parts.items()}
+        return self._cache[key]
+
+    @property
+    def voids(self) -> pl.DataFrame:
+        """Each empty spell of a property: from the day after a tenancy ended to the day
+        before the next started (or open), with the weekly rent of the tenancy that ended."""
+        if "voids" not in self._cache:
+            t = self.tenancies.sort("property_id", "start")
+            t = t.with_columns(next_start=pl.col("start").shift(-1).over("property_id"))
+            self._cache["voids"] = t.filter(pl.col("end").is_not_null()).select(
+                "property_id",
+                "patch_id",
+                "weekly_charge",
+                "end",
+                "next_start",
+                void_from=pl.col("end") + pl.duration(days=1),
+                void_to=pl.col("next_start") - pl.duration(days=1),
+            )
+        return self._cache["voids"]
 
     def current(self, scope: Scope) -> pl.DataFrame:
         """Accounts whose tenancy is current on the period's last day, with their technical
@@ -465,7 +495,9 @@ class Data:
 def load(period: Period) -> Data:
     no_jit()
     accounts = _read_accounts(period)
-    credits = query_frame(_credits_sql(period), [], CREDIT_SCHEMA)
+    owing = accounts.filter(pl.col("closing") > 0)["account_id"].to_list()
+    # nobody else has technical arrears
+    credits = last_credits(period.end, owing, CREDIT_LOOK_BACK)
     tenancies = query_frame(_tenancies_sql(), [], TENANCY_SCHEMA)
     patch_of = accounts.select("account_id", "patch_id")
     diary = query_frame(_diary_sql(period), [], DIARY_SCHEMA).join(
@@ -474,7 +506,10 @@ def load(period: Period) -> Data:
     promises = query_frame(_promises_sql(period), [], PROMISE_SCHEMA).join(
         patch_of, on="account_id", how="inner"
     )
-    return Data(period, accounts, credits, tenancies, diary, promises)
+    legal = query_frame(_legal_sql(period), [], LEGAL_SCHEMA).join(
+        patch_of, on="account_id", how="inner"
+    )
+    return Data(period, accounts, credits, tenancies, diary, promises, legal)
 
 
 #: Which payment stream each account pays by in arrears, as balances.py's ``_streams``.
@@ -543,11 +578,26 @@ def _sum(frame: pl.DataFrame, expr: pl.Expr | str) -> int:
     return int(frame.select(expr).to_series().sum() or 0)
 
 
+def _memo(fn):  # type: ignore[no-untyped-def]
+    """Keep a figure other indicators reuse (rent due, void loss, counts) once per scope."""
+
+    def inner(data: Data, scope: Scope):  # type: ignore[no-untyped-def]
+        key = (fn.__name__, scope.key)
+        if key not in data._cache:
+            data._cache[key] = fn(data, scope)
+        return data._cache[key]
+
+    inner.__doc__, inner.__name__ = fn.__doc__, fn.__name__
+    return inner
+
+
+@_memo
 def rent_due(data: Data, scope: Scope) -> int:
     """Rent and charges debited in the period (pence); the collectable debit."""
     return _sum(data.scoped("accounts", scope), pl.col("charged"))
 
 
+@_memo
 def collected(data: Data, scope: Scope) -> int:
     """Payments (tenants' and benefit) received in the period, less refunds (pence)."""
     a = data.scoped("accounts", scope)
@@ -652,20 +702,11 @@ def former_arrears_cleared_pct(data: Data, scope: Scope) -> Value:
 
 
 def _voids(data: Data, scope: Scope) -> pl.DataFrame:
-    """Each empty spell of a property: from the day after a tenancy ended to the day before
-    the next started (or open), with the weekly rent of the tenancy that ended."""
-    t = data.scoped("tenancies", scope).sort("property_id", "start")
-    t = t.with_columns(next_start=pl.col("start").shift(-1).over("property_id"))
-    return t.filter(pl.col("end").is_not_null()).select(
-        "property_id",
-        "weekly_charge",
-        "end",
-        "next_start",
-        void_from=pl.col("end") + pl.duration(days=1),
-        void_to=pl.col("next_start") - pl.duration(days=1),
-    )
+    """The empty spells of the scope's properties (:attr:`Data.voids`)."""
+    return data.scoped("voids", scope)
 
 
+@_memo
 def void_loss(data: Data, scope: Scope) -> Value:
     """Rent lost through empty homes in the period (pence; the denominator is the rent due had
     they been let: rent due + void loss). A day empty loses a seventh of the weekly rent of the
@@ -718,29 +759,28 @@ def arrangements_kept_pct(data: Data, scope: Scope) -> Value:
     return Value(pct(kept, pr.height), kept, pr.height)
 
 
-def _diary_count(data: Data, scope: Scope, category: str, outcome: str | None = None) -> int:
-    d = data.scoped("diary", scope).filter(pl.col("category") == category)
-    if outcome is not None:
-        d = d.filter(pl.col("outcome").fill_null("").str.contains(outcome, literal=True))
-    return _sum(d, pl.col("n"))
+def _legal_count(data: Data, scope: Scope, what: str) -> int:
+    return _sum(data.scoped("legal", scope).filter(pl.col("what") == what), pl.col("n"))
 
 
+@_memo
 def notices(data: Data, scope: Scope) -> Value:
-    """Notices served in the period. Interim: diary entries in the category "notice"."""
-    n = _diary_count(data, scope, "notice")
+    """Notices (NOSP, section 8, notice of proceedings) served in the period."""
+    n = _legal_count(data, scope, "notice")
     return Value(n, n, None)
 
 
+@_memo
 def court_actions(data: Data, scope: Scope) -> Value:
-    """Court actions in the period. Interim: diary entries in the category "court"."""
-    n = _diary_count(data, scope, "court")
+    """Court actions in the period: possession cases with a hearing in the period."""
+    n = _legal_count(data, scope, "court")
     return Value(n, n, None)
 
 
+@_memo
 def evictions(data: Data, scope: Scope) -> Value:
-    """Evictions in the period. Interim: diary entries in the category "enforcement" whose
-    outcome mentions eviction ("evicted")."""
-    n = _diary_count(data, scope, "enforcement", "evict")
+    """Evictions carried out in the period (an eviction whose outcome is "evicted")."""
+    n = _legal_count(data, scope, "eviction")
     return Value(n, n, None)
 
 
@@ -844,12 +884,12 @@ INDICATORS: list[Indicator] = [
               direct_debit_pct),
     Indicator("arrangements_kept_pct", "% of arrangements and promises kept", "%", "higher",
               arrangements_kept_pct, "", True),
-    Indicator("notices", "Notices served", "count", "lower", notices, "", True),
-    Indicator("court_actions", "Court actions", "count", "lower", court_actions, "", True),
-    Indicator("evictions", "Evictions", "count", "lower", evictions, "", True),
+    Indicator("notices", "Notices served", "count", "lower", notices),
+    Indicator("court_actions", "Court actions", "count", "lower", court_actions),
+    Indicator("evictions", "Evictions", "count", "lower", evictions),
     Indicator(
         "evictions_per_court_action_pct", "Court actions ending in eviction", "%", "lower",
-        evictions_per_court_action_pct, "Scottish Social Housing Charter 22", True,
+        evictions_per_court_action_pct, "Scottish Social Housing Charter 22",
     ),
     Indicator("contact_rate_pct", "% of tenants in arrears contacted", "%", "higher",
               contact_rate_pct, "", True),
