@@ -63,7 +63,8 @@ def _fetcher():  # type: ignore[no-untyped-def]
 
 def body_html(text: str) -> SafeString:
     """A template's filled-in words as HTML: "# " lines are headings, blank lines part
-    paragraphs, other line breaks are kept. Everything is escaped first."""
+    paragraphs, other line breaks are kept (as newlines: the letters' paragraphs are
+    white-space: pre-line). Everything is escaped first."""
     out = []
     for block in text.replace("\r\n", "\n").split("\n\n"):
         block = block.strip("\n")
@@ -72,8 +73,7 @@ def body_html(text: str) -> SafeString:
         if block.startswith("# "):
             out.append(f"<h2>{html.escape(block[2:].strip())}</h2>")
         else:
-            lines = "<br>".join(html.escape(line) for line in block.split("\n"))
-            out.append(f"<p>{lines}</p>")
+            out.append(f"<p>{html.escape(block)}</p>")
     return mark_safe("\n".join(out))
 
 
@@ -124,15 +124,20 @@ def letters_html(letters: Sequence[Letter], *, first: int = 0) -> str:
         "comms/letters.html",
         {
             "letters": [
-                {"n": first + i, "l": letter, "body": body_html(letter.body)}
+                {
+                    "n": first + i,
+                    "l": letter,
+                    "body": body_html(letter.body),
+                    "address": "\n".join(letter.address_lines),
+                    "statement": "\n".join(row.line for row in letter.statement or ()),
+                }
                 for i, letter in enumerate(letters)
             ],
             "landlord": settings.RENTBOOK_LANDLORD_NAME,
             "colour": settings.RENTBOOK_LETTER_COLOUR,
             "logo": settings.RENTBOOK_LETTER_LOGO,
-            "office": settings.RENTBOOK_OFFICE_ADDRESS.split("|"),
-            "phone": settings.RENTBOOK_OFFICE_PHONE,
-            "email": settings.RENTBOOK_OFFICE_EMAIL,
+            "office": ", ".join(settings.RENTBOOK_OFFICE_ADDRESS.split("|"))
+            + f"\n{settings.RENTBOOK_OFFICE_PHONE} · {settings.RENTBOOK_OFFICE_EMAIL}",
             "statement_header": STATEMENT_HEADER,
         },
     )
