@@ -197,10 +197,13 @@ class Printer:
 
     def __init__(self, *, processes: int = 2, chunk: int = CHUNK, expected: int = 0) -> None:
         self.processes = max(1, processes)
-        # Big chunks spread WeasyPrint's cost per document (fonts, style sheet) over more
-        # letters; a small batch is still shared between the processes.
-        per_process = -(-expected // self.processes) if expected else chunk
-        self.chunk = max(1, min(chunk, per_process))
+        # Up to ``chunk`` letters a document, as many documents for each process, so that no
+        # process renders alone at the end while the others wait.
+        if expected:
+            documents = -(-expected // chunk)
+            documents = -(-documents // self.processes) * self.processes
+            chunk = -(-expected // documents)
+        self.chunk = max(1, chunk)
         self.limit = settings.RENTBOOK_PDF_TIMEOUT_SECONDS * max(1, self.chunk // 10)
         self._waiting: list[Letter] = []
         self._jobs: list[multiprocessing.pool.AsyncResult[tuple[bytes, list[int]]]] = []
@@ -233,18 +236,21 @@ class Printer:
         if not self._jobs:
             raise ValueError("no letters to render")
         deadline = time.monotonic() + self.limit * len(self._jobs)
+        from pypdf import PdfWriter
+
+        # Each chunk is appended as soon as it is ready, while the children render the rest.
+        writer = PdfWriter()
+        results = []
         try:
-            results = [job.get(max(0.0, deadline - time.monotonic())) for job in self._jobs]
+            for job in self._jobs:
+                results.append(job.get(max(0.0, deadline - time.monotonic())))
+                if len(self._jobs) > 1:
+                    writer.append(io.BytesIO(results[-1][0]))
         except multiprocessing.TimeoutError as exc:
             raise PdfError("the letters took too long to render") from exc
         if len(results) == 1:
             pdf = results[0][0]
         else:
-            from pypdf import PdfWriter
-
-            writer = PdfWriter()
-            for chunk_pdf, _ in results:
-                writer.append(io.BytesIO(chunk_pdf))
             out = io.BytesIO()
             writer.write(out)
             pdf = out.getvalue()
