@@ -88,3 +88,49 @@ def test_the_run_done_signal_triggers_automatic_sending(officer):
     AutoSend.objects.create(policy="hackney", action="send_letter_one")
     run_done.send(sender=Run, run=run)
     assert Message.objects.get(account=a).source == "run"
+
+
+def test_the_print_file_has_each_letter_on_its_own_a4_pages_in_order(officer):
+    from pypdf import PdfReader
+
+    accounts = [make_account(last_name=f"Order{i}") for i in range(7)]
+    ic1, bli = current_template("IC1", "letter"), current_template("BLI", "letter")
+    items = [(a, ic1 if i % 3 else bli, None) for i, a in enumerate(accounts)]
+    result = send_batch(items, now=NOW, by=officer, processes=2)
+    reader = PdfReader(io.BytesIO(bytes(result.batch.pdf)))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == result.batch.pages == 4 * 2 + 3
+    assert {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    } == {(595, 842)}
+    for m, (account, template, _rec) in zip(result.sent, items, strict=True):
+        assert (m.account, m.batch_position) == (
+            account,
+            items.index((account, template, None)) + 1,
+        )
+        pages = texts[m.first_page - 1 : m.last_page]
+        assert len(pages) == (2 if template.attach_statement else 1)
+        assert all(account.reference in p for p in pages[:1])
+        assert all(a.reference not in "".join(pages) for a in accounts if a != account)
+        if template.attach_statement:
+            assert "rent statement for the last 13 weeks" in pages[1]
+
+
+def test_a_batch_holds_what_may_not_go_and_audits_everything_it_writes(officer):
+    from rentbook.audit.models import AuditEvent
+
+    ok, paused, duplicate = (make_account(last_name=n) for n in ("Ok", "Paused", "Dup"))
+    Pause.objects.create(account=paused, reason="promise", starts_at=NOW, until=NOW.date())
+    ic1 = current_template("IC1", "letter")
+    send_batch([(duplicate, ic1, None)], now=NOW, by=officer)
+    result = send_batch([(a, ic1, None) for a in (ok, paused, duplicate)], now=NOW, by=officer)
+    assert [m.account for m in result.sent] == [ok]
+    assert [(m.account, m.status) for m in result.held] == [(paused, "held"), (duplicate, "held")]
+    assert "paused until" in result.held[0].detail and "Duplicate" in result.held[1].detail
+    m = Message.objects.get(account=ok)
+    assert (m.batch, m.first_page, m.last_page, m.diary_entry.code) == (result.batch, 1, 2, "IC1")
+    events = AuditEvent.objects.filter(actor=officer)
+    assert events.filter(
+        action="create", object_type="cases.DiaryEntry", object_id=str(m.diary_entry_id)
+    ).exists()
+    assert events.filter(action="message.sent", object_id=str(m.pk)).exists()

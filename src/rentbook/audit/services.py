@@ -4,7 +4,7 @@ such as an import records one event for the whole batch with :func:`record`."""
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -52,7 +52,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def record(
+def event(
     action: str,
     *,
     object_type: str,
@@ -62,8 +62,9 @@ def record(
     after: dict[str, Any] | None = None,
     actor: Any = None,
 ) -> AuditEvent:
+    """An unsaved event: :func:`record` saves one, bulk work saves many with bulk_create."""
     actor = actor if actor is not None else current_actor()
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",
@@ -74,6 +75,45 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record(
+    action: str,
+    *,
+    object_type: str,
+    object_id: str = "",
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> AuditEvent:
+    e = event(
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        before=before,
+        after=after,
+        actor=actor,
+    )
+    e.save()
+    return e
+
+
+def created_events(instances: Sequence[models.Model], *, actor: Any) -> list[AuditEvent]:
+    """The "create" events the audit signals would write for ``instances`` saved one by one,
+    for rows written with bulk_create (which sends no signals)."""
+    return [
+        event(
+            "create",
+            object_type=f"{obj._meta.app_label}.{type(obj).__name__}",
+            object_id=str(obj.pk),
+            summary=str(obj)[:200],
+            after=snapshot(obj),
+            actor=actor,
+        )
+        for obj in instances
+    ]
 
 
 def record_object(action: str, obj: models.Model, *, actor: Any, summary: str) -> AuditEvent:

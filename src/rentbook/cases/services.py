@@ -9,6 +9,7 @@ reads the clock: the caller passes ``now``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -99,11 +100,17 @@ def record_action(
 
 def active_pause(account: Account, today: date) -> Pause | None:
     """The pause holding the case on ``today`` (not lifted, until today or later), if any."""
-    return (
-        Pause.objects.filter(account=account, lifted_at__isnull=True, until__gte=today)
-        .order_by("-starts_at", "-id")
-        .first()
-    )
+    return active_pauses([account.pk], today).get(account.pk)
+
+
+def active_pauses(account_ids: Sequence[int], today: date) -> dict[int, Pause]:
+    """:func:`active_pause` of many accounts in one query, by account id (none: absent)."""
+    found: dict[int, Pause] = {}
+    for p in Pause.objects.filter(
+        account_id__in=account_ids, lifted_at__isnull=True, until__gte=today
+    ).order_by("account_id", "-starts_at", "-id"):
+        found.setdefault(p.account_id, p)
+    return found
 
 
 def pause_case(

@@ -12,22 +12,26 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, prefetch_related_objects
 
-from rentbook.audit.services import acting_as, record
+from rentbook.audit.models import AuditEvent
+from rentbook.audit.services import acting_as, created_events, event, record
 from rentbook.cases.codes import category_of
 from rentbook.cases.models import DiaryEntry, Flag
-from rentbook.cases.services import active_pause
+from rentbook.cases.services import active_pauses
 from rentbook.comms import merge
 from rentbook.comms.backends import Notify, Outbox, message_status
 from rentbook.comms.backends import backend as make_backend
 from rentbook.comms.models import Batch, Channel, Message, Template
-from rentbook.comms.pdf import Letter, StatementRow, render_letters
+from rentbook.comms.pdf import Letter, Printer, StatementRow, render_letters
 from rentbook.ledger.models import Account
-from rentbook.ledger.statements import account_statement
+from rentbook.ledger.statements import Statement, statements_for
 from rentbook.money import format_pounds
 
 STATEMENT_WEEKS = 13
+#: Accounts whose safeguards and merge fields are read together in a batch (a few queries each
+#: time), small enough that the first letters are rendering while the rest are read.
+BATCH_SLICE = 100
 BREATHING_SPACE = {Flag.Type.BREATHING_SPACE, Flag.Type.MENTAL_HEALTH_CRISIS}
 _MOBILE = re.compile(r"^07\d{9}$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
@@ -136,12 +140,11 @@ class Content:
     letter: Letter | None
 
 
-def _statement(account: Account, today: date) -> list[StatementRow]:
-    start = today - timedelta(weeks=STATEMENT_WEEKS)
-    st = account_statement(account, start=start, end=today)
+def _statement_rows(st: Statement) -> list[StatementRow]:
+    assert st.start is not None
     rows = [
         StatementRow(
-            f"{start:%d/%m/%Y}",
+            f"{st.start:%d/%m/%Y}",
             "Balance brought forward",
             "",
             "",
@@ -166,31 +169,47 @@ def content(
 ) -> Content:
     """What ``template`` says to ``account``'s tenants, and where it goes (test recipients
     unless RENTBOOK_SEND_LIVE is on)."""
-    values = merge.account_values(account, today=today, officer_name=officer_name)
-    subject = merge.fill(template.subject, values)
-    body = merge.fill(template.body, values)
+    return contents([(account, template)], today=today, officer_name=officer_name)[0]
+
+
+def contents(
+    items: list[tuple[Account, Template]], *, today: date, officer_name: str = ""
+) -> list[Content]:
+    """:func:`content` of many (account, template) items, reading the database a fixed
+    number of times (with the accounts' tenancies and tenants prefetched)."""
+    accounts = list({a.pk: a for a, _ in items}.values())
+    values = merge.values_for(accounts, today=today, officer_name=officer_name)
+    wanted = {a.pk: a for a, t in items if t.channel == Channel.LETTER and t.attach_statement}
+    start = today - timedelta(weeks=STATEMENT_WEEKS)
+    statements = statements_for(list(wanted.values()), start=start, end=today)
     live = settings.RENTBOOK_SEND_LIVE
-    who = merge.recipient(account)
-    letter = None
-    if template.channel == Channel.LETTER:
-        lines = who.address_lines if live else settings.RENTBOOK_TEST_ADDRESS.split("|")
-        lines = ([who.names] if live and who.names else []) + lines
-        to = "\n".join(lines)
-        letter = Letter(
-            reference=account.reference,
-            address_lines=lines,
-            date=values["date"],
-            subject=subject,
-            body=body,
-            red=template.red_reminder,
-            statement=_statement(account, today) if template.attach_statement else None,
-            statement_title=f"Your rent statement for the last {STATEMENT_WEEKS} weeks",
-        )
-    elif template.channel == Channel.SMS:
-        to = who.mobile if live else settings.RENTBOOK_TEST_MOBILE
-    else:
-        to = who.email if live else settings.RENTBOOK_TEST_EMAIL
-    return Content(template, to, live, subject, body, letter)
+    out = []
+    for account, template in items:
+        subject = merge.fill(template.subject, values[account.pk])
+        body = merge.fill(template.body, values[account.pk])
+        who = merge.recipient(account)
+        letter = None
+        if template.channel == Channel.LETTER:
+            lines = who.address_lines if live else settings.RENTBOOK_TEST_ADDRESS.split("|")
+            lines = ([who.names] if live and who.names else []) + lines
+            to = "\n".join(lines)
+            st = statements.get(account.pk) if template.attach_statement else None
+            letter = Letter(
+                reference=account.reference,
+                address_lines=lines,
+                date=values[account.pk]["date"],
+                subject=subject,
+                body=body,
+                red=template.red_reminder,
+                statement=_statement_rows(st) if st is not None else None,
+                statement_title=f"Your rent statement for the last {STATEMENT_WEEKS} weeks",
+            )
+        elif template.channel == Channel.SMS:
+            to = who.mobile if live else settings.RENTBOOK_TEST_MOBILE
+        else:
+            to = who.email if live else settings.RENTBOOK_TEST_EMAIL
+        out.append(Content(template, to, live, subject, body, letter))
+    return out
 
 
 # ---- safeguards -----------------------------------------------------------------------------
@@ -198,38 +217,57 @@ def content(
 
 def hold_reasons(account: Account, template: Template, *, now: datetime) -> list[str]:
     """Why this item must not go now: empty if it may."""
+    return hold_reasons_for([(account, template)], now=now)[0]
+
+
+def hold_reasons_for(items: list[tuple[Account, Template]], *, now: datetime) -> list[list[str]]:
+    """:func:`hold_reasons` of many (account, template) items, in a fixed number of queries."""
     today = now.date()
-    reasons = []
-    pause = active_pause(account, today)
-    if pause is not None:
-        reasons.append(f"The case is paused until {pause.until:%-d %B %Y}")
-    if any(
-        f.type in BREATHING_SPACE
-        for f in Flag.objects.filter(account=account, starts_on__lte=today)
-        if f.ends_on is None or f.ends_on >= today
-    ):
-        reasons.append("A breathing space is in force: nothing asking for payment may be sent")
-    window = settings.RENTBOOK_DUPLICATE_DAYS
-    last = (
-        DiaryEntry.objects.filter(
-            account=account, code=template.code, at__gt=now - timedelta(days=window), at__lte=now
-        )
-        .order_by("-at")
-        .first()
+    ids = list({a.pk for a, _ in items})
+    pauses = active_pauses(ids, today)
+    breathing = set(
+        Flag.objects.filter(account_id__in=ids, starts_on__lte=today, type__in=BREATHING_SPACE)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("account_id", flat=True)
     )
-    if last is not None:
-        reasons.append(
-            f"Duplicate: {template.code} was already sent on {last.at:%-d %B %Y},"
-            f" within {window} days"
+    window = settings.RENTBOOK_DUPLICATE_DAYS
+    last: dict[tuple[int, str], datetime] = {}
+    for account_id, code, at in (
+        DiaryEntry.objects.filter(
+            account_id__in=ids,
+            code__in={t.code for _, t in items},
+            at__gt=now - timedelta(days=window),
+            at__lte=now,
         )
-    who = merge.recipient(account)
-    if template.channel == Channel.LETTER and not complete_address(who.address_lines):
-        reasons.append("The address is not complete: it needs a first line and a valid postcode")
-    if template.channel == Channel.SMS and uk_mobile(who.mobile) is None:
-        reasons.append("There is no valid UK mobile number")
-    if template.channel == Channel.EMAIL and "@" not in who.email:
-        reasons.append("There is no email address")
-    return reasons
+        .order_by("-at", "-id")
+        .values_list("account_id", "code", "at")
+    ):
+        last.setdefault((account_id, code), at)
+    out = []
+    for account, template in items:
+        reasons = []
+        pause = pauses.get(account.pk)
+        if pause is not None:
+            reasons.append(f"The case is paused until {pause.until:%-d %B %Y}")
+        if account.pk in breathing:
+            reasons.append("A breathing space is in force: nothing asking for payment may be sent")
+        sent_at = last.get((account.pk, template.code))
+        if sent_at is not None:
+            reasons.append(
+                f"Duplicate: {template.code} was already sent on {sent_at:%-d %B %Y},"
+                f" within {window} days"
+            )
+        who = merge.recipient(account)
+        if template.channel == Channel.LETTER and not complete_address(who.address_lines):
+            reasons.append(
+                "The address is not complete: it needs a first line and a valid postcode"
+            )
+        if template.channel == Channel.SMS and uk_mobile(who.mobile) is None:
+            reasons.append("There is no valid UK mobile number")
+        if template.channel == Channel.EMAIL and "@" not in who.email:
+            reasons.append("There is no email address")
+        out.append(reasons)
+    return out
 
 
 # ---- sending --------------------------------------------------------------------------------
@@ -246,7 +284,8 @@ def _diary(
     note: str,
     rec: int | None,
 ) -> DiaryEntry:
-    return DiaryEntry.objects.create(
+    """The diary entry recording a sent item, unsaved."""
+    return DiaryEntry(
         account=account,
         at=now,
         code=code,
@@ -333,33 +372,48 @@ def _dispatch(be: Outbox | Notify, m: Message, c: Content, pdf: bytes | None) ->
     return be.email(ref, c.recipient, c.subject, c.body)
 
 
+def _apply_sent(
+    m: Message, c: Content, sent: Any, *, now: datetime, by: Any, source: str
+) -> DiaryEntry | None:
+    """Put what the backend said on ``m``; the diary entry to save with it, unless it failed."""
+    m.status, m.notify_id, m.detail = sent.status, sent.notify_id, sent.detail
+    if sent.status == Message.Status.FAILED:
+        return None
+    m.diary_entry = _diary(
+        m.account,
+        c.template.code,
+        now=now,
+        by=by,
+        source=source,
+        status=sent.delivery_status,
+        note=(
+            f"{c.template.get_channel_display()}: {c.template.name}"
+            f" (version {c.template.version}), {m.backend}"
+        ),
+        rec=m.recommendation_id,
+    )
+    return m.diary_entry
+
+
+def _sent_event(m: Message, by: Any) -> AuditEvent:
+    return event(
+        "message.sent" if m.status != Message.Status.FAILED else "message.failed",
+        object_type="comms.Message",
+        object_id=str(m.pk),
+        summary=f"{m.code} {m.channel} {m.status}",
+        actor=by,
+    )
+
+
 def _record_sent(
     m: Message, c: Content, sent: Any, *, now: datetime, by: Any, source: str
 ) -> Message:
-    m.status, m.notify_id, m.detail = sent.status, sent.notify_id, sent.detail
     with acting_as(by):
-        if sent.status != Message.Status.FAILED:
-            m.diary_entry = _diary(
-                m.account,
-                c.template.code,
-                now=now,
-                by=by,
-                source=source,
-                status=sent.delivery_status,
-                note=(
-                    f"{c.template.get_channel_display()}: {c.template.name}"
-                    f" (version {c.template.version}), {m.backend}"
-                ),
-                rec=m.recommendation_id,
-            )
+        entry = _apply_sent(m, c, sent, now=now, by=by, source=source)
+        if entry is not None:
+            entry.save()
         m.save()
-        record(
-            "message.sent" if sent.status != Message.Status.FAILED else "message.failed",
-            object_type="comms.Message",
-            object_id=str(m.pk),
-            summary=f"{m.code} {m.channel} {m.status}",
-            actor=by,
-        )
+        _sent_event(m, by).save()
     return m
 
 
@@ -412,35 +466,51 @@ def send_batch(
     processes: int = 2,
 ) -> BatchResult:
     """Send letters together: those that may go are rendered into one print file (one letter
-    per account, in the order given) and recorded; the others are held with their reasons."""
+    per account, in the order given) and recorded; the others are held with their reasons.
+
+    The accounts are read a slice at a time and each slice's letters handed to the renderer
+    at once, so the child processes render while the rest are read; the messages, diary
+    entries and audit events are written with bulk_create.
+    """
     be = backend or make_backend()
-    held, ready = [], []
-    for account, template, rec in items:
-        reasons = hold_reasons(account, template, now=now)
-        if reasons:
-            held.append(
-                _hold(
-                    account,
-                    template,
-                    reasons,
-                    now=now,
-                    by=by,
-                    source=source,
-                    rec=rec,
-                    backend=be.name,
-                )
+    officer_name = getattr(by, "display_name", "")
+    prefetch_related_objects([a for a, _, _ in items], "tenancy__property", "tenancy__tenants")
+    held: list[Message] = []
+    ready: list[tuple[Account, Content, int | None]] = []
+    with Printer(processes=processes, expected=len(items)) as printer:
+        for i in range(0, len(items), BATCH_SLICE):
+            part = items[i : i + BATCH_SLICE]
+            go = []
+            for (account, template, rec), reasons in zip(
+                part, hold_reasons_for([(a, t) for a, t, _ in part], now=now), strict=True
+            ):
+                if reasons:
+                    held.append(
+                        _hold(
+                            account,
+                            template,
+                            reasons,
+                            now=now,
+                            by=by,
+                            source=source,
+                            rec=rec,
+                            backend=be.name,
+                        )
+                    )
+                else:
+                    go.append((account, template, rec))
+            found = contents(
+                [(a, t) for a, t, _ in go], today=now.date(), officer_name=officer_name
             )
-        else:
-            c = content(
-                account, template, today=now.date(), officer_name=getattr(by, "display_name", "")
-            )
-            ready.append((account, c, rec))
-    if not ready:
-        return BatchResult(None, [], held)
-    rendered = render_letters([c.letter for _, c, _ in ready if c.letter], processes=processes)
+            ready.extend((a, c, rec) for (a, _, rec), c in zip(go, found, strict=True))
+            printer.add([c.letter for c in found if c.letter])
+        if not ready:
+            return BatchResult(None, [], held)
+        rendered = printer.result()
     pages = _split(rendered.pdf, rendered.pages) if isinstance(be, Notify) else None
-    sent = []
-    with transaction.atomic():
+    sent: list[Message] = []
+    entries: list[DiaryEntry] = []
+    with transaction.atomic(), acting_as(by):
         batch = Batch.objects.create(
             created_at=now,
             created_by=_user(by),
@@ -453,7 +523,17 @@ def send_batch(
             m.batch, m.batch_position = batch, i + 1
             m.first_page, m.last_page = rendered.pages[i]
             result = _dispatch(be, m, c, pages[i] if pages else b"")
-            sent.append(_record_sent(m, c, result, now=now, by=by, source=source))
+            entry = _apply_sent(m, c, result, now=now, by=by, source=source)
+            if entry is not None:
+                entries.append(entry)
+            sent.append(m)
+        DiaryEntry.objects.bulk_create(entries, batch_size=500)
+        Message.objects.bulk_create(sent, batch_size=500)
+        # bulk_create sends no signals: the diary entries' "create" events are written here
+        AuditEvent.objects.bulk_create(
+            created_events(entries, actor=by) + [_sent_event(m, by) for m in sent],
+            batch_size=500,
+        )
     return BatchResult(batch, sent, held)
 
 
