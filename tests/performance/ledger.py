@@ -4,11 +4,14 @@ Period: 1 April to 30 June 2024. Six tenancies, all in patch P1 (area A1) except
 
 A  current, £100/week, direct debit. Owed £100 before; charged £200; paid £150 → owes £150.
    Promised £50 by 5 April and paid £150 that day (kept). Visited in March (before).
+   A weekly arrangement from 1 April clearing £25 in one instalment due 8 April with £100 of
+   rent: £125 asked, and the £150 of 5 April is in its window (1-11 April): kept.
 B  current, £50/week, Housing Benefit. Owed £3,000 before; charged £200 in June; HB £100 on
    7 June for 27 May-9 June (a 14-day cycle, 23 days old: still expected) → owes £3,100, of
    which £100 technical (charges after 9 June are £150, the HB credit is £100).
    Contacted in May; two notices served (9 May, 9 June; one more in March, before); a court
-   hearing on 12 June; promised £200 by 20 June, paid nothing.
+   hearing on 12 June; promised £200 by 20 June, paid nothing. A monthly arrangement from
+   3 June was cancelled on 1 June, before anything fell due: it counts for nothing.
 C  former (ended 31 March 2024), £80/week, patch P2. Owed £400 at leaving; paid £40 and £60
    written off in the period → owes £300. Its home stays empty: 91 days x £80 / 7 = £1,040.
 D  ended 12 May 2024, £100/week. Owed £120 before; charged £200 → £320 at leaving (3.2
@@ -25,6 +28,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from rentbook.arrangements.models import Arrangement
 from rentbook.cases.models import DiaryEntry
 from rentbook.ledger.models import Account, ChargeLine, Kind
 from rentbook.legal.models import CourtCase, Eviction, Notice
@@ -61,6 +65,14 @@ def heard(account: Account, on: date) -> CourtCase:
     )
 
 
+def arranged(account: Account, frequency: str, first: date, instalment: int, **kw) -> None:
+    Arrangement.objects.create(
+        account=account, frequency=frequency, start=kw.pop("start", first), first_payment=first,
+        instalment=instalment, starting_balance=kw.pop("starting_balance", instalment),
+        review_on=first + timedelta(days=90), payment_method="card", **kw,
+    )  # fmt: skip
+
+
 def build() -> dict[str, Account]:
     a = make_account(start=date(2024, 1, 1), weekly_rent=10_000, payment_method="direct_debit")
     post(a, date(2024, 3, 25), 10_000, CHARGE)
@@ -69,6 +81,7 @@ def build() -> dict[str, Account]:
     post(a, date(2024, 4, 5), -15_000, PAY, "card")
     diary(a, date(2024, 3, 20), "visit")
     diary(a, date(2024, 3, 29), "arrangement", promise_amount=5_000, promise_date=date(2024, 4, 5))
+    arranged(a, "weekly", date(2024, 4, 8), 2_500, start=date(2024, 4, 1), ongoing_charge=10_000)
 
     b = make_account(start=date(2020, 1, 6), weekly_rent=5_000, benefit="housing_benefit")
     post(b, date(2024, 3, 1), 300_000, CHARGE)
@@ -84,6 +97,7 @@ def build() -> dict[str, Account]:
     heard(b, date(2024, 6, 12))
     served(b, date(2024, 3, 28))  # before the period
     diary(b, date(2024, 6, 1), "arrangement", promise_amount=20_000, promise_date=date(2024, 6, 20))
+    arranged(b, "monthly", date(2024, 6, 3), 5_000, cancelled_on=date(2024, 6, 1))
 
     c = make_account(start=date(2020, 1, 6), end=date(2024, 3, 31), weekly_rent=8_000)
     post(c, date(2023, 1, 2), 32_000, CHARGE)

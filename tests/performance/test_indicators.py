@@ -107,9 +107,11 @@ def test_direct_debit_payers(data):
 
 
 def test_arrangements_kept(data):
-    # A promised £50 by 5 April and paid £150 that day; B promised £200 and paid nothing
+    # A promised £50 by 5 April and paid £150 that day; B promised £200 and paid nothing;
+    # A's instalment of 8 April (£25 + £100 rent) was met by the same £150; B's cancelled
+    # arrangement had nothing due
     v = ind.arrangements_kept_pct(data, LANDLORD)
-    assert (v.numerator, v.denominator, v.value) == (1, 2, 50.0)
+    assert (v.numerator, v.denominator, v.value) == (2, 3, 66.67)
 
 
 def test_notices_court_actions_and_evictions(data):
