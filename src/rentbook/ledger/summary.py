@@ -23,7 +23,7 @@ running beside it cannot be counted twice or missed):
 
 So its cost grows with the accounts and how recent the period is, not with years of history.
 :func:`refresh` folds the transactions above the watermark in (its cost grows with them);
-the import door calls it after each transactions import, and migration 0007 builds it once
+the import door calls it after each transactions import, and migration 0008 builds it once
 from the whole ledger. :func:`period_sums_raw` is the same answer read from the ledger alone:
 the property tests hold the two equal.
 """
