@@ -56,6 +56,8 @@ class Loader:
 
     #: Statements that rebuild what a first load dropped, run by ``finish``.
     rebuild: list[str]
+    #: Whether this is a first load into an empty table (its indexes dropped until ``finish``).
+    bulk: bool = False
 
     def insert(self, frame: pl.DataFrame) -> int:
         raise NotImplementedError
@@ -142,6 +144,7 @@ class PostgresLoader(Loader):
                 cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {_qn(table)})")
                 if cur.fetchone()[0]:
                     self._drop_secondary_indexes(cur)
+                    self.bulk = True
 
     def _drop_secondary_indexes(self, cur: psycopg.Cursor) -> None:
         table = _qn(self.table)
@@ -262,6 +265,7 @@ class SqliteLoader(Loader):
         empty = f"SELECT NOT EXISTS (SELECT 1 FROM {_qn(table)})"
         if bulk_if_empty and bulk_loading.get() and self.db.execute(empty).fetchone()[0]:
             self._drop_secondary_indexes()
+            self.bulk = True
 
     def _drop_secondary_indexes(self) -> None:
         # A UNIQUE in the table's definition (an autoindex, no sql) cannot be dropped in

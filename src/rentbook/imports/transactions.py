@@ -24,6 +24,7 @@ from django.db import connection
 
 from rentbook.imports import parsing
 from rentbook.imports.checks import PROBLEM_SCHEMA, Checks, good_rows
+from rentbook.imports.first_summary import FirstLoadSummary
 from rentbook.imports.loaders import Loader, fetch_frame, loader
 from rentbook.imports.reading import LINE, Columns, FileError, Table
 from rentbook.imports.run import Run
@@ -367,6 +368,8 @@ def import_transactions(table: Table, run: Run) -> None:
         keys_checked=True,
         bulk_if_empty=True,
     ) as out:
+        # a first load posts every row it reads, so it can sum them for the ledger summary
+        summary = FirstLoadSummary() if out.bulk else None
         checked = ((raw, *check_batch(raw, accounts)) for raw in table.batches)
         for raw, good, problems in _prefetch(checked):
             result.rows_read += raw.height
@@ -387,12 +390,14 @@ def import_transactions(table: Table, run: Run) -> None:
                 good = good.filter(~is_reversal)
             hashes = SeenRefs.hash(good.get_column("source_ref"))
             inserted = _post(out, good, run)
+            posted = good
             if inserted < good.height:
                 # Some rows were already there: from an earlier import, or from an earlier
                 # line of this file (then the row is a duplicate, not "already present").
-                _, dups = _split_earlier(good, seen.earlier_lines(hashes))
+                posted, dups = _split_earlier(good, seen.earlier_lines(hashes))
                 result.rows_present -= dups.height
                 parts.append(dups)
+            summary = _summed(summary, posted, inserted)
             run.reject(raw, pl.concat(parts).sort(LINE))
             seen.add(hashes, good.get_column(LINE).to_numpy())
         out.finish()  # the reversals' look-ups below need the indexes
@@ -401,9 +406,22 @@ def import_transactions(table: Table, run: Run) -> None:
             hashes = SeenRefs.hash(reversals.get_column("source_ref"))
             reversals, dups = _split_earlier(reversals, seen.earlier_lines(hashes))
             run.reject(pl.concat(deferred_raw), pl.concat([problems, dups]).sort(LINE))
-            _post(out, reversals, run)
+            summary = _summed(summary, reversals, _post(out, reversals, run))
     if result.rows_read == 0:
         raise FileError("the file has a header but no rows")
+    if summary is not None:
+        summary.write(run.source)
+
+
+def _summed(
+    summary: FirstLoadSummary | None, posted: pl.DataFrame, inserted: int
+) -> FirstLoadSummary | None:
+    """Add the posted rows to a first load's summary; none if which rows went in is unsure
+    (the import's SQL refresh then sums them from the ledger)."""
+    if summary is None or posted.height != inserted:
+        return None
+    summary.add(posted)
+    return summary
 
 
 def _post(out: Loader, good: pl.DataFrame, run: Run) -> int:

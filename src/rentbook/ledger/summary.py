@@ -206,9 +206,15 @@ def fold_credits(cur, after_id: int, upto_id: int) -> None:  # type: ignore[no-u
         f" WHERE {newer}",
         [after_id, upto_id],
     )
+    fill_charged(cur, upto_id)
+
+
+def fill_charged(cur, upto_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Sum the charges after its cover for each kept credit that has none yet (through the
+    account's index, from its cover on)."""
     cur.execute(
         f"UPDATE {CREDITS} SET charged = COALESCE((SELECT SUM(t.amount) FROM {TXN} t"
-        f" WHERE t.account_id = {CREDITS}.account_id AND t.kind = '{charge}'"
+        f" WHERE t.account_id = {CREDITS}.account_id AND t.kind = '{Kind.CHARGE.value}'"
         f" AND t.posted_on > COALESCE({CREDITS}.period_end, {CREDITS}.posted_on)"
         " AND t.id <= %s), 0) WHERE charged IS NULL",
         [upto_id],
