@@ -62,6 +62,8 @@ DB_COLUMNS = (
 )
 
 _HASH_SEED = 20250401
+#: The column of a batch's good rows holding each reference's SeenRefs hash.
+HASH = "_ref_hash"
 T = TypeVar("T")
 _SIGN_WORDS = {1: "more than zero", -1: "less than zero", 0: "not zero"}
 
@@ -197,8 +199,8 @@ class SeenRefs:
         self._batches: list[tuple[np.ndarray, np.ndarray]] = []
 
     @staticmethod
-    def hash(refs: pl.Series) -> np.ndarray:
-        return refs.hash(seed=_HASH_SEED).to_numpy()
+    def hash(refs: pl.Series) -> pl.Series:
+        return refs.hash(seed=_HASH_SEED)
 
     def add(self, hashes: np.ndarray, lines: np.ndarray) -> None:
         order = np.argsort(hashes)
@@ -220,17 +222,24 @@ class SeenRefs:
         return found
 
 
-def _duplicates_in_batch(
-    good: pl.DataFrame, hashes: np.ndarray
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _checked(raw: pl.DataFrame, accounts: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
+    """One batch as read, its good rows (each reference once, with its hash in ``HASH``) and
+    its problems: all the work on a batch that needs no database, done ahead by _prefetch."""
+    good, problems = check_batch(raw, accounts)
+    good = good.with_columns(SeenRefs.hash(good.get_column("source_ref")).alias(HASH))
+    good, repeats = _duplicates_in_batch(good)
+    return raw, good, pl.concat([problems, repeats])
+
+
+def _duplicates_in_batch(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Drop references repeated within the batch; the problems of the repeats.
 
-    ``hashes`` are the references' SeenRefs hashes: when they are all different so are the
-    references (the usual case, and counting integers is cheaper than counting strings); a
-    repeated hash sends the batch to the exact check by string.
+    When the references' hashes (``HASH``) are all different so are the references (the
+    usual case, and counting integers is cheaper than counting strings); a repeated hash
+    sends the batch to the exact check by string.
     """
     # Polars counts in a fraction of the time numpy's unique takes on a million hashes.
-    if pl.Series(hashes).n_unique() == good.height:
+    if good.get_column(HASH).n_unique() == good.height:
         return good, pl.DataFrame(schema=PROBLEM_SCHEMA)
     first = good.group_by("source_ref").agg(pl.col(LINE).min().alias("_first"))
     good = good.join(first, on="source_ref", how="left", maintain_order="left")
@@ -370,11 +379,10 @@ def import_transactions(table: Table, run: Run) -> None:
     ) as out:
         # a first load posts every row it reads, so it can sum them for the ledger summary
         summary = FirstLoadSummary() if out.bulk else None
-        checked = ((raw, *check_batch(raw, accounts)) for raw in table.batches)
+        checked = (_checked(raw, accounts) for raw in table.batches)
         for raw, good, problems in _prefetch(checked):
             result.rows_read += raw.height
-            good, repeats = _duplicates_in_batch(good, SeenRefs.hash(good.get_column("source_ref")))
-            parts = [problems, repeats]
+            parts = [problems]
             if reversal_lines:  # a reversal held back for the end had this reference first
                 earlier = good.get_column("source_ref").replace_strict(
                     reversal_lines, default=0, return_dtype=pl.Int64
@@ -388,7 +396,7 @@ def import_transactions(table: Table, run: Run) -> None:
                 deferred_raw.append(raw.filter(pl.col(LINE).is_in(rev[LINE].implode())))
                 reversal_lines.update(rev.select("source_ref", LINE).iter_rows())
                 good = good.filter(~is_reversal)
-            hashes = SeenRefs.hash(good.get_column("source_ref"))
+            hashes = good.get_column(HASH).to_numpy()
             inserted = _post(out, good, run)
             posted = good
             if inserted < good.height:
@@ -403,7 +411,7 @@ def import_transactions(table: Table, run: Run) -> None:
         out.finish()  # the reversals' look-ups below need the indexes
         if deferred:
             reversals, problems = _check_reversals(pl.concat(deferred), run)
-            hashes = SeenRefs.hash(reversals.get_column("source_ref"))
+            hashes = reversals.get_column(HASH).to_numpy()
             reversals, dups = _split_earlier(reversals, seen.earlier_lines(hashes))
             run.reject(pl.concat(deferred_raw), pl.concat([problems, dups]).sort(LINE))
             summary = _summed(summary, reversals, _post(out, reversals, run))
