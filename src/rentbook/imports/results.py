@@ -39,6 +39,8 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problems_total: int = 0
     file_errors: list[str] = field(default_factory=list)
+    #: Facts about the import as a whole worth telling (not problems).
+    notes: list[str] = field(default_factory=list)
     rejects_path: Path | None = None
     seconds: float = 0.0
 
@@ -60,7 +62,7 @@ class ImportResult:
         text = ", ".join(parts)
         if self.dry_run:
             text = "Dry run, nothing posted: " + text
-        return text
+        return " ".join([text, *self.notes]) if self.notes else text
 
 
 class RejectsWriter:

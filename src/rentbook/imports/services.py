@@ -102,6 +102,12 @@ def _import_once(
     with ThreadPoolExecutor(max_workers=1) as pool, acting_as(user):
         digest = pool.submit(sha256_of, path) if path.is_file() else None
         batch = None
+        if kind == "transactions" and not dry_run and digest is not None:
+            done = _already_imported(source, path, digest, result, started, user, now)
+            if done is not None:
+                result.batch_id = done.pk
+                result.seconds = perf_counter() - clock
+                return result
         try:
             table = open_table(path, columns, batch_rows=batch_rows)
             writer = RejectsWriter(rejects, table.header, table.columns)
@@ -141,6 +147,49 @@ def _import_once(
         rejects.unlink()  # a stale list from an earlier run of this file would mislead
     result.seconds = perf_counter() - clock
     return result
+
+
+def _already_imported(
+    source: str,
+    path: Path,
+    digest: Any,
+    result: ImportResult,
+    started: datetime,
+    user: Any,
+    now: Callable[[], datetime],
+) -> ImportBatch | None:
+    """If these very bytes were imported from ``source`` before and every row of them went
+    into the ledger (posted or already there, none rejected), record a batch that posts
+    nothing and return it: the ledger never loses a row, so all of them are still there.
+    Otherwise None, and the file is imported as usual (a row rejected before, for a tenancy
+    not yet imported say, may go in now). Without this, reading 38 million rows only to find
+    each one present took 15 minutes."""
+    complete = ImportBatch.objects.filter(
+        kind="transactions",
+        source=source,
+        status=ImportBatch.Status.POSTED,
+        dry_run=False,
+        rows_rejected=0,
+    )
+    if not complete.exists():  # a first load does not wait for its file's hash
+        return None
+    try:
+        sha = digest.result()
+    except OSError:
+        return None
+    earlier = complete.filter(sha256=sha).order_by("-finished_at").first()
+    if earlier is None or earlier.rows_read != earlier.rows_posted + earlier.rows_unchanged:
+        return None
+    result.rows_read = result.rows_present = earlier.rows_read
+    result.notes.append(
+        f"The same file (SHA-256 {sha[:12]}…) as import {earlier.pk} of"
+        f" {timezone.localtime(earlier.finished_at):%-d %B %Y %H:%M}, all of whose"
+        " rows are in the ledger: nothing to post."
+    )
+    with transaction.atomic():
+        batch = _new_batch("transactions", source, path, started, user, False)
+        _finish(batch, result, sha, now(), ImportBatch.Status.POSTED)
+    return batch
 
 
 def _safe_result(digest: Any) -> str:
