@@ -24,14 +24,18 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import sqlite3
 from collections.abc import Sequence
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import psycopg
-from django.db import connection
+from django.db import connection, transaction
 from psycopg.copy import QueuedLibpqWriter
+
+from rentbook.imports.sqlite_staging import MAX_FILES, STAGE_PREFIX, Stager
 
 _counter = itertools.count(1)
 
@@ -303,6 +307,8 @@ class SqliteLoader(Loader):
         connection.ensure_connection()
         self.db = connection.connection
         self.rebuild = []
+        self._stager: Stager | None = None
+        self._staged = self._loaded = 0
         cols = ", ".join(_qn(c) for c in self.columns)
         marks = ", ".join("?" for _ in self.columns)
         self._sql = f"INSERT INTO {_qn(table)} ({cols}) VALUES ({marks})" + self.on_conflict
@@ -310,6 +316,7 @@ class SqliteLoader(Loader):
         if bulk_if_empty and bulk_loading.get() and self.db.execute(empty).fetchone()[0]:
             self._drop_secondary_indexes()
             self.bulk = True
+            detach_stages(self.db)
 
     def _drop_secondary_indexes(self) -> None:
         # A UNIQUE in the table's definition (an autoindex, no sql) cannot be dropped in
@@ -323,13 +330,62 @@ class SqliteLoader(Loader):
             self.db.execute(f"DROP INDEX {_qn(name)}")
             self.rebuild.append(definition)
 
+    def _new_stager(self) -> Stager | None:
+        """A stager with the attachments left in this transaction, or None if none are."""
+        free = MAX_FILES - len(attached_stages(self.db))
+        if free <= 0:
+            return None
+        transaction.on_commit(lambda: detach_stages(self.db))
+        return Stager(self.columns, max_files=free)
+
+    def _load_staged(self, paths: list[Path]) -> None:
+        """Copy finished staging files into the table, one INSERT ... SELECT each."""
+        cols = ", ".join(_qn(c) for c in self.columns)
+        for path in paths:
+            name = f"{STAGE_PREFIX}{next(_counter)}"
+            self.db.execute(f"ATTACH DATABASE ? AS {name}", [str(path)])
+            before = self.db.total_changes
+            try:
+                self.db.execute(
+                    f"INSERT INTO {_qn(self.table)} ({cols}) SELECT {cols} FROM {name}.s"
+                )
+            except sqlite3.IntegrityError as e:  # a reference repeated across batches
+                raise BulkLoadConflict(str(e)) from e
+            self._loaded += self.db.total_changes - before
+            path.unlink()  # the open file stays readable until it is detached
+
+    def abort(self) -> None:
+        if self._stager is not None:
+            self._stager.discard()
+            self._stager = None
+
     def finish(self) -> None:
+        if self._stager is not None:
+            stager, self._stager = self._stager, None
+            try:
+                self._load_staged(stager.close())
+            finally:
+                stager.remove()
+            if self._loaded != self._staged:
+                raise RuntimeError(
+                    f"staging loaded {self._loaded} rows of {self._staged} into {self.table}"
+                )
         while self.rebuild:
             self.db.execute(self.rebuild.pop(0))
 
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
             return 0
+        if self.bulk and self._stager is None and not self._staged:
+            self._stager = self._new_stager()
+        if self._stager is not None:
+            # A first load: staged in a worker thread, copied in as each file is finished.
+            # The table was empty, so only the file can repeat a reference, and the unique
+            # index refuses it (BulkLoadConflict); every row given goes in or the load fails.
+            self._stager.put(frame)
+            self._staged += frame.height
+            self._load_staged(self._stager.ready())
+            return frame.height
         # SQLite keeps Django's dates as ISO text.
         frame = frame.select(self.columns).with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
         before = self.db.total_changes
@@ -338,6 +394,23 @@ class SqliteLoader(Loader):
         rows = zip(*(frame.get_column(c).to_list() for c in self.columns), strict=True)
         self.db.executemany(self._sql, rows)
         return self.db.total_changes - before
+
+
+def attached_stages(db: sqlite3.Connection) -> list[str]:
+    """The staging files attached to a SQLite connection."""
+    return [
+        name
+        for _, name, _ in db.execute("PRAGMA database_list").fetchall()
+        if name.startswith(STAGE_PREFIX)
+    ]
+
+
+def detach_stages(db: sqlite3.Connection) -> None:
+    """Detach the staging files an earlier first load left attached. A file read in the open
+    transaction cannot be detached until it ends, and stays (its loader used fewer files)."""
+    for name in attached_stages(db):
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute(f"DETACH DATABASE {name}")
 
 
 def loader(
