@@ -4,6 +4,7 @@ recognised by its SHA-256 and posts nothing without being read."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
 from rentbook.imports import services
 from rentbook.imports.models import ImportBatch
@@ -35,6 +36,7 @@ def test_the_same_file_again_posts_nothing_unread(tenancies, files, unread):
     again = import_file("transactions", path)
     assert (again.rows_read, again.rows_posted, again.rows_present) == (2, 0, 2)
     assert f"as import {first.batch_id} of" in again.summary()
+    assert again.same_as == first.batch_id
     batch = ImportBatch.objects.get(pk=again.batch_id)
     assert batch.status == ImportBatch.Status.POSTED
     assert (
@@ -75,3 +77,13 @@ def test_a_dry_run_of_the_same_file_reads_it(tenancies, files):
     import_file("transactions", path)
     dry = import_file("transactions", path, dry_run=True)
     assert (dry.rows_read, dry.rows_present, dry.notes) == (1, 1, [])
+
+
+def test_the_command_says_which_import_the_same_file_matched(tenancies, files, capsys):
+    path = files.csv("t.csv", [tx_row("A1")], TX_HEADER)
+    call_command("import", "transactions", str(path))
+    assert "rows/s" in capsys.readouterr().out
+    call_command("import", "transactions", str(path))
+    out = capsys.readouterr().out
+    assert "1 already present" in out and "nothing to post" in out
+    assert "rows/s" not in out  # it was not read, so there is no rate to give

@@ -41,6 +41,8 @@ class ImportResult:
     file_errors: list[str] = field(default_factory=list)
     #: Facts about the import as a whole worth telling (not problems).
     notes: list[str] = field(default_factory=list)
+    #: The earlier batch this file was identical to, if it was known by its hash and not read.
+    same_as: int | None = None
     rejects_path: Path | None = None
     seconds: float = 0.0
 

@@ -181,6 +181,7 @@ def _already_imported(
     if earlier is None or earlier.rows_read != earlier.rows_posted + earlier.rows_unchanged:
         return None
     result.rows_read = result.rows_present = earlier.rows_read
+    result.same_as = earlier.pk
     result.notes.append(
         f"The same file (SHA-256 {sha[:12]}…) as import {earlier.pk} of"
         f" {timezone.localtime(earlier.finished_at):%-d %B %Y %H:%M}, all of whose"

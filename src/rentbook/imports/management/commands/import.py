@@ -52,8 +52,10 @@ class Command(BaseCommand):
             self.stderr.write(f"... and {hidden:,} more problems")
         if result.rejects_path:
             self.stderr.write(f"Rejected rows written to {result.rejects_path}")
-        rate = result.rows_read / result.seconds if result.seconds else 0
-        line = f"{result.summary()} ({result.seconds:.1f} s, {rate:,.0f} rows/s)"
+        timing = f"{result.seconds:.1f} s"
+        if result.same_as is None and result.seconds:  # a file known by its hash was not read
+            timing += f", {result.rows_read / result.seconds:,.0f} rows/s"
+        line = f"{result.summary()} ({timing})"
         if result.ok:
             self.stdout.write(line)
             return
