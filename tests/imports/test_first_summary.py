@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from rentbook.imports import services
 from rentbook.imports.first_summary import FirstLoadSummary
+from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import LINE
 from rentbook.imports.services import import_file
 from rentbook.ledger import summary
@@ -55,8 +56,11 @@ def rebuilt() -> tuple[int, dict[str, list[tuple]]]:
 
 
 def empty_ledger() -> None:
+    # the batches too: a ledger never loses a row, so a batch whose rows are gone would make
+    # the same file again look already imported (imports.services._already_imported)
     for model in (AccountMonth, AccountTotal, AccountCredit, LedgerSummary, Transaction):
         model.objects.all().delete()
+    ImportBatch.objects.all().delete()
 
 
 @pytest.fixture
