@@ -87,3 +87,10 @@ def test_the_command_says_which_import_the_same_file_matched(tenancies, files, c
     out = capsys.readouterr().out
     assert "1 already present" in out and "nothing to post" in out
     assert "rows/s" not in out  # it was not read, so there is no rate to give
+
+
+def test_a_renamed_copy_is_read(tenancies, files):
+    rows = [tx_row("A1")]
+    import_file("transactions", files.csv("t.csv", rows, TX_HEADER))
+    copy = import_file("transactions", files.csv("copy.csv", rows, TX_HEADER))
+    assert (copy.rows_read, copy.rows_present, copy.same_as) == (1, 1, None)

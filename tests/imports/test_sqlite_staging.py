@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from django.db import connection
 
 from rentbook.imports import loaders, sqlite_staging, transactions
+from rentbook.imports.loaders import attached_stages
 from rentbook.imports.services import import_file
 from rentbook.ledger import summary
 from rentbook.ledger.models import AccountMonth, Transaction
 
-from .conftest import TX_HEADER, tx_row
+from .conftest import TX_HEADER, tenant_row, tx_row
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's loader")
 
@@ -94,3 +97,33 @@ def test_an_interrupted_staged_load_leaves_nothing(tenancies, files, stagers, mo
         import_file("transactions", files.csv("t.csv", rows(10), TX_HEADER), batch_rows=1)
     assert Transaction.objects.count() == 0
     assert stagers and all(not s.directory.exists() for s in stagers)
+
+
+def test_a_failing_stager_fails_the_load_without_hanging(tenancies, files, stagers, monkeypatch):
+    def full_disk(self, frame):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sqlite_staging._StageFile, "write", full_disk)
+
+    def hung(signum, frame):
+        raise TimeoutError("the load hung")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            import_file("transactions", files.csv("t.csv", rows(12), TX_HEADER), batch_rows=1)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert Transaction.objects.count() == 0
+    assert stagers and all(not s.directory.exists() for s in stagers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staging_files_are_detached_once_the_load_commits(files):
+    tenants = [tenant_row("T1")]
+    assert import_file("tenancies", files.csv("tenancies.csv", tenants)).ok
+    result = import_file("transactions", files.csv("t.csv", rows(3), TX_HEADER))
+    assert result.rows_posted == 3
+    assert attached_stages(connection.connection) == []

@@ -142,9 +142,10 @@ class FirstLoadSummary:
         totals = months.group_by("account_id").agg(
             pl.sum_horizontal(*KIND_COLUMNS).sum().alias("balance")
         )
-        _write(AccountMonth._meta.db_table, months)
-        _write(AccountTotal._meta.db_table, totals.sort("account_id"))
-        _write(AccountCredit._meta.db_table, _with_ids(last_credits_of(self._credits), source))
+        _write(AccountMonth._meta.db_table, months, ("month", "account_id"))
+        _write(AccountTotal._meta.db_table, totals.sort("account_id"), ("account_id",))
+        credits = _with_ids(last_credits_of(self._credits), source)
+        _write(AccountCredit._meta.db_table, credits, ("account_id", "method"))
         self._credits = []
         with connection.cursor() as cur:
             fill_charged(cur, high)
@@ -202,6 +203,11 @@ def _with_ids(credits: pl.DataFrame, source: str) -> pl.DataFrame:
     )
 
 
-def _write(table: str, frame: pl.DataFrame) -> None:
-    with loader(table, frame.columns, None, bulk_if_empty=True) as out:
+def _write(table: str, frame: pl.DataFrame, key: tuple[str, ...]) -> None:
+    # On PostgreSQL the tables keep their indexes: dropping them would take exclusive locks
+    # after the ledger's, the reverse of the indicators' order (summary, then ledger), and
+    # a reader waiting on the ledger would deadlock the load. Plain COPY takes a lock that
+    # readers do not conflict with. SQLite locks the whole database, so it stages as usual.
+    bulk = connection.vendor == "sqlite"
+    with loader(table, frame.columns, key, bulk_if_empty=bulk) as out:
         out.insert(frame)

@@ -336,7 +336,9 @@ class SqliteLoader(Loader):
         if free <= 0:
             return None
         transaction.on_commit(lambda: detach_stages(self.db))
-        return Stager(self.columns, max_files=free)
+        name = str(connection.settings_dict["NAME"])
+        near = Path(name).parent if name and "memory" not in name else None
+        return Stager(self.columns, max_files=free, near=near if near and near.is_dir() else None)
 
     def _load_staged(self, paths: list[Path]) -> None:
         """Copy finished staging files into the table, one INSERT ... SELECT each."""
@@ -349,8 +351,10 @@ class SqliteLoader(Loader):
                 self.db.execute(
                     f"INSERT INTO {_qn(self.table)} ({cols}) SELECT {cols} FROM {name}.s"
                 )
-            except sqlite3.IntegrityError as e:  # a reference repeated across batches
-                raise BulkLoadConflict(str(e)) from e
+            except sqlite3.IntegrityError as e:
+                if "UNIQUE constraint failed" not in str(e):
+                    raise
+                raise BulkLoadConflict(str(e)) from e  # a reference repeated across batches
             self._loaded += self.db.total_changes - before
             path.unlink()  # the open file stays readable until it is detached
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rentbook.audit.services import acting_as, record
 from rentbook.imports import charges, tenancies, transactions
-from rentbook.imports.loaders import BulkLoadConflict, bulk_loading
+from rentbook.imports.loaders import BulkLoadConflict, bulk_loading, detach_stages
 from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
 from rentbook.imports.results import ImportResult, RejectsWriter
@@ -106,6 +106,8 @@ def _import_once(
             done = _already_imported(source, path, digest, result, started, user, now)
             if done is not None:
                 result.batch_id = done.pk
+                if rejects.exists() and rejects_path is None:
+                    rejects.unlink()  # a stale list from an earlier run of this file would mislead
                 result.seconds = perf_counter() - clock
                 return result
         try:
@@ -122,6 +124,7 @@ def _import_once(
                     _finish(batch, result, sha, now(), ImportBatch.Status.POSTED)
             finally:
                 writer.close()
+                _detach_stages()
         except _RollBack:
             batch = None
         except FileError as e:
@@ -167,11 +170,14 @@ def _already_imported(
     complete = ImportBatch.objects.filter(
         kind="transactions",
         source=source,
+        filename=path.name[:255],
         status=ImportBatch.Status.POSTED,
         dry_run=False,
         rows_rejected=0,
     )
-    if not complete.exists():  # a first load does not wait for its file's hash
+    # Only a file of a name imported before waits for its hash (a first load, or this week's
+    # new file, starts at once and is hashed beside the import); a renamed copy is read.
+    if not complete.exists():
         return None
     try:
         sha = digest.result()
@@ -191,6 +197,14 @@ def _already_imported(
         batch = _new_batch("transactions", source, path, started, user, False)
         _finish(batch, result, sha, now(), ImportBatch.Status.POSTED)
     return batch
+
+
+def _detach_stages() -> None:
+    """Detach a SQLite first load's staging files once its transaction has ended, committed
+    or not (so a retry after a rollback starts with none); inside an enclosing transaction
+    they wait for the next load."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block and connection.connection:
+        detach_stages(connection.connection)
 
 
 def _safe_result(digest: Any) -> str:

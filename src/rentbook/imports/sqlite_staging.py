@@ -40,10 +40,14 @@ _DONE = object()
 class Stager:
     """Writes frames into staging files in a worker thread; hands back each finished file."""
 
-    def __init__(self, columns: Sequence[str], *, max_files: int = MAX_FILES) -> None:
+    def __init__(
+        self, columns: Sequence[str], *, max_files: int = MAX_FILES, near: Path | None = None
+    ) -> None:
+        """``near``: a directory to stage in (the database's own, so the files go to the same
+        disk and not to a temporary directory that may be held in memory)."""
         self.columns = list(columns)
         self.max_files = max_files
-        self.directory = Path(tempfile.mkdtemp(prefix="rentbook-stage-"))
+        self.directory = Path(tempfile.mkdtemp(prefix="rentbook-stage-", dir=near))
         self._frames: queue.Queue[Any] = queue.Queue(maxsize=2)
         self._files: queue.Queue[Any] = queue.Queue()
         self._error: BaseException | None = None
@@ -79,13 +83,13 @@ class Stager:
 
     def discard(self) -> None:
         """Stop and remove every staging file (after an error)."""
-        with contextlib.suppress(queue.Full):
-            self._frames.put_nowait(None)
-        while self._worker.is_alive():  # unblock a worker waiting on a full queue
-            with contextlib.suppress(queue.Empty):
-                self._frames.get(timeout=0.05)
-            with contextlib.suppress(queue.Full):
-                self._frames.put_nowait(None)
+        while True:  # drop the frames still queued: only this thread puts, so then there is room
+            try:
+                self._frames.get_nowait()
+            except queue.Empty:
+                break
+        self._frames.put(None)
+        self._worker.join()
         self.remove()
 
     def remove(self) -> None:
@@ -122,6 +126,9 @@ class Stager:
             if file is not None:
                 with contextlib.suppress(Exception):
                     file.close()
+            # keep taking frames until the end, or a put or close would wait for ever
+            while self._frames.get() is not None:
+                pass
         finally:
             self._files.put(_DONE)
 
