@@ -77,25 +77,9 @@ def event(
     )
 
 
-def record(
-    action: str,
-    *,
-    object_type: str,
-    object_id: str = "",
-    summary: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    actor: Any = None,
-) -> AuditEvent:
-    e = event(
-        action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary,
-        before=before,
-        after=after,
-        actor=actor,
-    )
+def record(action: str, **fields: Any) -> AuditEvent:
+    """Save one event (the keyword arguments of :func:`event`)."""
+    e = event(action, **fields)
     e.save()
     return e
 

@@ -18,7 +18,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from rentbook.imports.loaders import loader
+from rentbook.imports.loaders import fetch_by_refs, loader
 from rentbook.imports.reading import LINE
 from rentbook.ledger.models import (
     BENEFIT_METHODS,
@@ -169,23 +169,12 @@ def last_credits_of(parts: list[pl.DataFrame]) -> pl.DataFrame:
 
 def _with_ids(credits: pl.DataFrame, source: str) -> pl.DataFrame:
     """The credits with their transactions' ids (looked up by reference) and no charges yet."""
-    table = Transaction._meta.db_table
-    refs = credits.get_column("source_ref").to_list()
-    found: list[tuple[str, int]] = []
-    step = 5000
-    with connection.cursor() as cur:
-        for i in range(0, len(refs), step):
-            chunk = refs[i : i + step]
-            if connection.vendor == "postgresql":
-                where, params = "source_ref = ANY(%s)", [chunk]
-            else:
-                where, params = f"source_ref IN ({', '.join(['%s'] * len(chunk))})", chunk
-            cur.execute(
-                f"SELECT source_ref, id FROM {table} WHERE source = %s AND {where}",
-                [source, *params],
-            )
-            found.extend(cur.fetchall())
-    ids = pl.DataFrame(found, schema={"source_ref": pl.String, "txn_id": pl.Int64}, orient="row")
+    ids = fetch_by_refs(
+        TXN,
+        source,
+        credits.get_column("source_ref").to_list(),
+        {"source_ref": pl.String, "id": pl.Int64},
+    ).rename({"id": "txn_id"})
     return (
         credits.join(ids, on="source_ref", how="inner")
         .with_columns(charged=pl.lit(None, dtype=pl.Int64))

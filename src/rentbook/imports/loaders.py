@@ -437,6 +437,30 @@ def loader(
     raise NotImplementedError(f"bulk import into {connection.vendor} is not supported")
 
 
+def fetch_by_refs(
+    table: str, source: str, refs: list[str], schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """The rows of ``table`` from ``source`` whose ``source_ref`` is one of ``refs`` (through
+    the unique (source, source_ref) index, a few thousand at a time): ``schema``'s columns."""
+    cols = ", ".join(schema)
+    parts = [pl.DataFrame(schema=schema)]
+    step = 5000
+    for i in range(0, len(refs), step):
+        chunk = refs[i : i + step]
+        if connection.vendor == "postgresql":
+            where, params = "source_ref = ANY(%s)", [chunk]
+        else:
+            where, params = f"source_ref IN ({', '.join(['%s'] * len(chunk))})", chunk
+        parts.append(
+            fetch_frame(
+                f"SELECT {cols} FROM {table} WHERE source = %s AND {where}",
+                [source, *params],
+                schema,
+            )
+        )
+    return pl.concat(parts)
+
+
 def fetch_frame(sql: str, params: Sequence[object], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Run a query on Django's connection and return its rows as a frame."""
     with connection.cursor() as cur:

@@ -20,12 +20,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
-from django.db import connection
 
 from rentbook.imports import parsing
 from rentbook.imports.checks import PROBLEM_SCHEMA, Checks, good_rows
 from rentbook.imports.first_summary import FirstLoadSummary
-from rentbook.imports.loaders import Loader, fetch_frame, loader
+from rentbook.imports.loaders import Loader, fetch_by_refs, fetch_frame, loader
 from rentbook.imports.reading import LINE, Columns, FileError, Table
 from rentbook.imports.run import Run
 from rentbook.ledger.models import KIND_SIGN, Account, Kind, PaymentMethod, Transaction
@@ -265,31 +264,14 @@ def _split_earlier(good: pl.DataFrame, earlier: np.ndarray) -> tuple[pl.DataFram
     return marked.filter(pl.col("_earlier") == 0).drop("_earlier"), _duplicate_problems(repeats)
 
 
-def _existing(refs: list[str], source: str) -> pl.DataFrame:
-    """Transactions of this source with these references: ref, account and amount."""
-    schema = {"source_ref": pl.String, "account_id": pl.Int64, "amount": pl.Int64}
-    table = Transaction._meta.db_table
-    parts = [pl.DataFrame(schema=schema)]
-    step = 5000
-    for i in range(0, len(refs), step):
-        chunk = refs[i : i + step]
-        if connection.vendor == "postgresql":
-            where, params = "source_ref = ANY(%s)", [chunk]
-        else:
-            where, params = f"source_ref IN ({', '.join(['%s'] * len(chunk))})", chunk
-        parts.append(
-            fetch_frame(
-                f"SELECT source_ref, account_id, amount FROM {table} WHERE source = %s AND {where}",
-                [source, *params],
-                schema,
-            )
-        )
-    return pl.concat(parts)
-
-
 def _check_reversals(reversals: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Reversals whose target is known and whose amount is its exact opposite; problems."""
-    targets = _existing(reversals.get_column("reverses_ref").unique().to_list(), run.source)
+    targets = fetch_by_refs(
+        Transaction._meta.db_table,
+        run.source,
+        reversals.get_column("reverses_ref").unique().to_list(),
+        {"source_ref": pl.String, "account_id": pl.Int64, "amount": pl.Int64},
+    )
     # A reversal may undo another reversal in the same file.
     in_file = reversals.select("source_ref", "account_id", "amount")
     known = pl.concat(
