@@ -17,6 +17,9 @@ end: one sort is far cheaper than keeping tens of millions of index entries in o
 row. An empty table cannot hold a row that conflicts, so only the file itself can repeat a
 reference; if rebuilding a unique constraint finds one, :class:`BulkLoadConflict` undoes the
 whole import and the caller runs it again the ordinary way, which names the repeated lines.
+A first load also writes differently: on PostgreSQL every batch goes into one COPY sent by a
+worker thread; on SQLite batches are staged by the ADBC driver (imports/sqlite_staging.py) and
+copied in by ``INSERT ... SELECT``, where SQLite's own unique index refuses a repeat.
 """
 
 from __future__ import annotations
