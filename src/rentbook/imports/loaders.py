@@ -11,15 +11,15 @@ connection, so tests' transactions and ``transaction.atomic`` hold):
 Both return how many rows were inserted, so the caller can tell "posted" from "already
 present" without reading the rows back.
 
-A first load into an empty table (``bulk_if_empty``) drops the table's secondary indexes
-(on PostgreSQL its unique constraints too) inside the transaction and builds them again at the
-end: one sort is far cheaper than keeping tens of millions of index entries in order row by
-row. An empty table cannot hold a row that conflicts, so only the file itself can repeat a
-reference; if rebuilding a unique constraint finds one, :class:`BulkLoadConflict` undoes the
+A first load into an empty table (``bulk_if_empty``) drops the table's secondary indexes,
+unique ones too (and on PostgreSQL unique constraints), inside the transaction and builds them
+again at the end: one sort is far cheaper than keeping tens of millions of index entries in
+order row by row. An empty table cannot hold a row that conflicts, so only the file itself
+can repeat a reference; if rebuilding a unique index finds one, :class:`BulkLoadConflict` undoes the
 whole import and the caller runs it again the ordinary way, which names the repeated lines.
 A first load also writes differently: on PostgreSQL every batch goes into one COPY sent by a
 worker thread; on SQLite batches are staged by the ADBC driver (imports/sqlite_staging.py) and
-copied in by ``INSERT ... SELECT``, where SQLite's own unique index refuses a repeat.
+copied in by ``INSERT ... SELECT``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import sqlite3
 from collections.abc import Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import polars as pl
 import psycopg
@@ -314,7 +314,8 @@ class SqliteLoader(Loader):
         self._staged = self._loaded = 0
         cols = ", ".join(_qn(c) for c in self.columns)
         marks = ", ".join("?" for _ in self.columns)
-        self._sql = f"INSERT INTO {_qn(table)} ({cols}) VALUES ({marks})" + self.on_conflict
+        self._plain_sql = f"INSERT INTO {_qn(table)} ({cols}) VALUES ({marks})"
+        self._sql = self._plain_sql + self.on_conflict
         empty = f"SELECT NOT EXISTS (SELECT 1 FROM {_qn(table)})"
         if bulk_if_empty and bulk_loading.get() and self.db.execute(empty).fetchone()[0]:
             self._drop_secondary_indexes()
@@ -323,10 +324,12 @@ class SqliteLoader(Loader):
 
     def _drop_secondary_indexes(self) -> None:
         # A UNIQUE in the table's definition (an autoindex, no sql) cannot be dropped in
-        # SQLite, and ON CONFLICT needs it: only plain indexes go.
+        # SQLite; a unique index of its own can, and is built again by one sort at the end,
+        # far cheaper than keeping it in order row by row (the ledger's, Transaction.Meta).
+        # Until then rows go in without ON CONFLICT: the table was empty.
         rows = self.db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-            " AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%'",
+            " AND sql IS NOT NULL",
             [self.table],
         ).fetchall()
         for name, definition in rows:
@@ -355,9 +358,7 @@ class SqliteLoader(Loader):
                     f"INSERT INTO {_qn(self.table)} ({cols}) SELECT {cols} FROM {name}.s"
                 )
             except sqlite3.IntegrityError as e:
-                if "UNIQUE constraint failed" not in str(e):
-                    raise
-                raise BulkLoadConflict(str(e)) from e  # a reference repeated across batches
+                _raise_if_repeat(e)  # a reference repeated across batches
             self._loaded += self.db.total_changes - before
             path.unlink()  # the open file stays readable until it is detached
 
@@ -378,7 +379,11 @@ class SqliteLoader(Loader):
                     f"staging loaded {self._loaded} rows of {self._staged} into {self.table}"
                 )
         while self.rebuild:
-            self.db.execute(self.rebuild.pop(0))
+            try:
+                self.db.execute(self.rebuild[0])
+            except sqlite3.IntegrityError as e:
+                _raise_if_repeat(e)
+            self.rebuild.pop(0)
 
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
@@ -388,7 +393,8 @@ class SqliteLoader(Loader):
         if self._stager is not None:
             # A first load: staged in a worker thread, copied in as each file is finished.
             # The table was empty, so only the file can repeat a reference, and the unique
-            # index refuses it (BulkLoadConflict); every row given goes in or the load fails.
+            # index refuses it, as a row goes in or when it is built again (either is
+            # BulkLoadConflict): every row given goes in or the load fails.
             self._stager.put(frame)
             self._staged += frame.height
             self._load_staged(self._stager.ready())
@@ -399,8 +405,22 @@ class SqliteLoader(Loader):
         # Whole columns to Python lists, zipped into rows: well over twice as fast as
         # iterating the frame's rows, which builds each row through Polars.
         rows = zip(*(frame.get_column(c).to_list() for c in self.columns), strict=True)
-        self.db.executemany(self._sql, rows)
+        if self.rebuild:  # a first load without a stager: no unique index to conflict with
+            try:
+                self.db.executemany(self._plain_sql, rows)
+            except sqlite3.IntegrityError as e:
+                _raise_if_repeat(e)
+        else:
+            self.db.executemany(self._sql, rows)
         return self.db.total_changes - before
+
+
+def _raise_if_repeat(error: sqlite3.IntegrityError) -> NoReturn:
+    """A first load's unique violation as :class:`BulkLoadConflict` (the file repeated a
+    key); any other integrity error as itself."""
+    if "UNIQUE constraint failed" in str(error):
+        raise BulkLoadConflict(str(error)) from error
+    raise error
 
 
 def attached_stages(db: sqlite3.Connection) -> list[str]:
