@@ -18,6 +18,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from rentbook.imports.first_checkpoint import FirstLoadCheckpoint
 from rentbook.imports.loaders import fetch_by_refs, loader
 from rentbook.imports.reading import LINE
 from rentbook.ledger.models import (
@@ -103,18 +104,22 @@ def last_credits(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 class FirstLoadSummary:
-    """Sums the rows a first load posts; :meth:`write` stores them as the ledger summary."""
+    """Sums the rows a first load posts; :meth:`write` stores them as the ledger summary,
+    and as the arrears run's first checkpoint if given one to sum."""
 
-    def __init__(self) -> None:
+    def __init__(self, checkpoint: FirstLoadCheckpoint | None = None) -> None:
         self._months: list[pl.DataFrame] = []
         self._credits: list[pl.DataFrame] = []
         self.rows = 0
+        self.checkpoint = checkpoint
 
     def add(self, rows: pl.DataFrame) -> None:
         """Sum one posted batch (every row of it was inserted)."""
         if rows.height == 0:
             return
         self.rows += rows.height
+        if self.checkpoint is not None:
+            self.checkpoint.add(rows)
         self._months.append(month_sums(rows))
         self._credits.append(last_credits(rows))
         if len(self._months) >= MERGE_EVERY:
@@ -144,14 +149,20 @@ class FirstLoadSummary:
         )
         _write(AccountMonth._meta.db_table, months, ("month", "account_id"))
         _write(AccountTotal._meta.db_table, totals.sort("account_id"), ("account_id",))
-        credits = _with_ids(last_credits_of(self._credits), source)
-        _write(AccountCredit._meta.db_table, credits, ("account_id", "method"))
+        credits = last_credits_of(self._credits)
         self._credits = []
+        refs = set(credits.get_column("source_ref").to_list())
+        if self.checkpoint is not None:
+            refs.update(self.checkpoint.credit_refs())
+        ids = fetch_by_refs(TXN, source, sorted(refs), {"source_ref": pl.String, "id": pl.Int64})
+        _write(AccountCredit._meta.db_table, _with_ids(credits, ids), ("account_id", "method"))
         with connection.cursor() as cur:
             fill_charged(cur, high)
         state.through_id = high
         state.made_at = timezone.now()
         state.save()
+        if self.checkpoint is not None:
+            self.checkpoint.write(ids, high)
         return True
 
 
@@ -167,16 +178,10 @@ def last_credits_of(parts: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def _with_ids(credits: pl.DataFrame, source: str) -> pl.DataFrame:
-    """The credits with their transactions' ids (looked up by reference) and no charges yet."""
-    ids = fetch_by_refs(
-        TXN,
-        source,
-        credits.get_column("source_ref").to_list(),
-        {"source_ref": pl.String, "id": pl.Int64},
-    ).rename({"id": "txn_id"})
+def _with_ids(credits: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+    """The credits with their transactions' ids (``ids``: by reference) and no charges yet."""
     return (
-        credits.join(ids, on="source_ref", how="inner")
+        credits.join(ids.rename({"id": "txn_id"}), on="source_ref", how="inner")
         .with_columns(charged=pl.lit(None, dtype=pl.Int64))
         .select(
             "account_id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -18,6 +19,8 @@ class Run:
     result: ImportResult
     rejects: RejectsWriter
     user: Any = None
+    #: Where the checkpoint made after this import goes (a first load sums it as it goes).
+    checkpoint_as_at: date | None = None
 
     def reject(self, raw: pl.DataFrame, problems: pl.DataFrame) -> None:
         """Count, keep and write the problems of one batch (raw: the batch as read)."""

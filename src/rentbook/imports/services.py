@@ -97,6 +97,7 @@ def _import_once(
     columns, importer = KINDS[kind]
     result = ImportResult(kind=kind, path=path, source=source, dry_run=dry_run)
     started = now()
+    as_at = checkpoint_date(timezone.localdate(started))
     clock = perf_counter()
     # Hashing a large file takes seconds: do it beside the import (hashlib frees the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool, acting_as(user):
@@ -116,7 +117,13 @@ def _import_once(
             try:
                 with transaction.atomic():
                     batch = _new_batch(kind, source, path, started, user, dry_run)
-                    run = Run(source=source, batch_id=batch.pk, result=result, rejects=writer)
+                    run = Run(
+                        source=source,
+                        batch_id=batch.pk,
+                        result=result,
+                        rejects=writer,
+                        checkpoint_as_at=as_at,
+                    )
                     importer(table, run)
                     if dry_run:
                         raise _RollBack
@@ -141,7 +148,7 @@ def _import_once(
     if kind == "transactions" and batch.status == ImportBatch.Status.POSTED and result.rows_posted:
         # the arrears run reads a checkpoint plus recent rows: keep the checkpoint recent;
         # the indicators read the summary plus the rows above its watermark: keep that short
-        refresh_checkpoints(checkpoint_date(timezone.localdate(now())))
+        refresh_checkpoints(as_at)  # a first load has made it already
         refresh_summary()
     result.problems.sort(key=lambda p: p.line)
     if result.rows_rejected and not result.file_errors:

@@ -23,6 +23,7 @@ import polars as pl
 
 from rentbook.imports import parsing
 from rentbook.imports.checks import PROBLEM_SCHEMA, Checks, good_rows
+from rentbook.imports.first_checkpoint import FirstLoadCheckpoint
 from rentbook.imports.first_summary import FirstLoadSummary
 from rentbook.imports.loaders import Loader, fetch_by_refs, fetch_frame, loader
 from rentbook.imports.reading import LINE, Columns, FileError, Table
@@ -360,7 +361,10 @@ def import_transactions(table: Table, run: Run) -> None:
         bulk_if_empty=True,
     ) as out:
         # a first load posts every row it reads, so it can sum them for the ledger summary
-        summary = FirstLoadSummary() if out.bulk else None
+        summary = None
+        if out.bulk:
+            as_at = run.checkpoint_as_at
+            summary = FirstLoadSummary(FirstLoadCheckpoint(as_at) if as_at else None)
         checked = (_checked(raw, accounts) for raw in table.batches)
         for raw, good, problems in _prefetch(checked):
             result.rows_read += raw.height

@@ -370,22 +370,39 @@ def refresh_checkpoints(as_at: date, *, rebuild: bool = False) -> Checkpoint:
             base = checkpoint_frame(None).drop(*LOOK_BACK_COLUMNS, *CHARGED_COLUMNS)
             rows = Rows(through=as_at, upto_id=through_id)
         folded = fold(base, read_balances(rows), read_last_credits(rows))
-        folded = folded.join(_look_back(as_at, through_id), on="account_id", how="left")
-        Checkpoint.objects.filter(as_at=as_at).delete()
-        checkpoint = Checkpoint.objects.create(
-            as_at=as_at,
-            through_id=through_id,
-            first_id_after=_first_id_after(as_at, through_id),
-            made_at=timezone.now(),
-            accounts=folded.height,
-        )
-        _write_rows(checkpoint, folded)
-        _charged_after_cover(checkpoint)
-        others = Checkpoint.objects.exclude(pk=checkpoint.pk).order_by("-as_at", "-id")
-        for old in others[KEEP - 1 :]:
-            old.delete()
-        checkpoint.seconds = round(time.perf_counter() - clock, 3)
-        checkpoint.save(update_fields=["seconds"])
+        weeks, days = _read_look_back(as_at, through_id)
+        first_after = read_first_id_after(as_at, through_id)
+        return store_checkpoint(as_at, through_id, first_after, folded, weeks, days, clock)
+
+
+def store_checkpoint(
+    as_at: date,
+    through_id: int,
+    first_id_after: int | None,
+    folded: pl.DataFrame,
+    weeks: pl.DataFrame,
+    days: pl.DataFrame,
+    clock: float,
+) -> Checkpoint:
+    """Write a checkpoint (replacing one of the same date) from its accounts' balances and
+    last credits (``fold``) and their look-back sums (``_read_look_back``'s shape); keep only
+    the newest ``KEEP``. ``clock``: ``perf_counter()`` when making it began."""
+    folded = folded.join(look_back_frame(weeks, days), on="account_id", how="left")
+    Checkpoint.objects.filter(as_at=as_at).delete()
+    checkpoint = Checkpoint.objects.create(
+        as_at=as_at,
+        through_id=through_id,
+        first_id_after=first_id_after,
+        made_at=timezone.now(),
+        accounts=folded.height,
+    )
+    _write_rows(checkpoint, folded)
+    _charged_after_cover(checkpoint)
+    others = Checkpoint.objects.exclude(pk=checkpoint.pk).order_by("-as_at", "-id")
+    for old in others[KEEP - 1 :]:
+        old.delete()
+    checkpoint.seconds = round(time.perf_counter() - clock, 3)
+    checkpoint.save(update_fields=["seconds"])
     return checkpoint
 
 
@@ -404,7 +421,7 @@ def first_id(checkpoint: Checkpoint) -> int | None:
     return None
 
 
-def _first_id_after(as_at: date, through_id: int) -> int | None:
+def read_first_id_after(as_at: date, through_id: int) -> int | None:
     source, params = row_source(Rows(through=date.max, after=as_at, upto_id=through_id))
     with connection.cursor() as cur:
         cur.execute(f"SELECT MIN(t.id) FROM ({source}) t", params)
@@ -446,11 +463,29 @@ def _joined(matrix) -> pl.Series:  # type: ignore[no-untyped-def]
     return columns.select(pl.concat_str(pl.all().cast(pl.Utf8), separator=",")).to_series()
 
 
-def _look_back(as_at: date, through_id: int) -> pl.DataFrame:
-    """Each account's sums for the ``LOOK_BACK_WEEKS`` weeks and ``TREND_DAYS`` days up to
-    ``as_at``, as comma-separated text, oldest first."""
+#: The look-back sums as read: by account and week (0 the oldest of ``LOOK_BACK_WEEKS``)...
+WEEK_SCHEMA = {
+    "account_id": pl.Int64(),
+    "week": pl.Int64(),
+    "charged": pl.Int64(),
+    "tenant_paid": pl.Int64(),
+    "net": pl.Int64(),
+}
+#: ... and by account and day (0 the oldest of ``TREND_DAYS``).
+DAY_SCHEMA = {"account_id": pl.Int64(), "day": pl.Int64(), "net": pl.Int64()}
+
+
+def look_back_start(as_at: date) -> tuple[date, date]:
+    """The first day of the look-back weeks and of the trend's days that end on ``as_at``."""
     monday = as_at + timedelta(days=1)
-    first = monday - timedelta(weeks=LOOK_BACK_WEEKS)
+    return monday - timedelta(weeks=LOOK_BACK_WEEKS), as_at - timedelta(days=TREND_DAYS - 1)
+
+
+def _read_look_back(as_at: date, through_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each account's sums for the ``LOOK_BACK_WEEKS`` weeks and ``TREND_DAYS`` days up to
+    ``as_at`` (``WEEK_SCHEMA``, ``DAY_SCHEMA``), read from the ledger."""
+    monday = as_at + timedelta(days=1)
+    first, day_one = look_back_start(as_at)
     source, params = row_source(
         Rows(through=as_at, after=first - timedelta(days=1), upto_id=through_id)
     )
@@ -463,15 +498,8 @@ def _look_back(as_at: date, through_id: int) -> pl.DataFrame:
         " THEN -t.amount ELSE 0 END), SUM(t.amount)"
         f" FROM ({source}) t GROUP BY t.account_id, wk",
         params,
-        {
-            "account_id": pl.Int64(),
-            "week": pl.Int64(),
-            "charged": pl.Int64(),
-            "tenant_paid": pl.Int64(),
-            "net": pl.Int64(),
-        },
+        WEEK_SCHEMA,
     )
-    day_one = as_at - timedelta(days=TREND_DAYS - 1)
     source, params = row_source(
         Rows(through=as_at, after=day_one - timedelta(days=1), upto_id=through_id)
     )
@@ -483,8 +511,14 @@ def _look_back(as_at: date, through_id: int) -> pl.DataFrame:
         f"SELECT t.account_id, {day} AS d, SUM(t.amount) FROM ({source}) t"
         " GROUP BY t.account_id, d",
         params,
-        {"account_id": pl.Int64(), "day": pl.Int64(), "net": pl.Int64()},
+        DAY_SCHEMA,
     )
+    return weeks, days
+
+
+def look_back_frame(weeks: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+    """Every account's look-back sums as comma-separated text, oldest first (zeros where an
+    account had no rows)."""
     with connection.cursor() as cur:
         cur.execute(f"SELECT id FROM {Account._meta.db_table}")
         ids = [r[0] for r in cur.fetchall()]
