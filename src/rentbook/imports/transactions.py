@@ -197,20 +197,30 @@ class SeenRefs:
 
     def __init__(self) -> None:
         self._batches: list[tuple[np.ndarray, np.ndarray]] = []
+        self._sorted = 0  # how many of the batches are sorted by hash
 
     @staticmethod
     def hash(refs: pl.Series) -> pl.Series:
         return refs.hash(seed=_HASH_SEED)
 
     def add(self, hashes: np.ndarray, lines: np.ndarray) -> None:
-        order = np.argsort(hashes)
-        self._batches.append((hashes[order], lines[order].astype(np.int64)))
+        # Sorted only when first looked in: a fresh load never looks, and sorting a million
+        # hashes a batch took 12 s of a 38-million-row load's critical path on SQLite.
+        self._batches.append((hashes, lines))
+
+    def _sort(self) -> None:
+        for i in range(self._sorted, len(self._batches)):
+            hashes, lines = self._batches[i]
+            order = np.argsort(hashes)
+            self._batches[i] = (hashes[order], lines[order].astype(np.int64))
+        self._sorted = len(self._batches)
 
     def earlier_lines(self, hashes: np.ndarray) -> np.ndarray:
         """For each hash, the first earlier line that had it, or 0."""
         found = np.zeros(len(hashes), dtype=np.int64)
         if len(hashes) == 0:
             return found
+        self._sort()
         order = np.argsort(hashes)
         wanted = hashes[order]
         for known, lines in self._batches:  # in file order, so the first match is the first line
