@@ -14,9 +14,18 @@ refs = st.lists(st.sampled_from("ABCDEFGH"), max_size=8)
 batch = st.lists(st.sampled_from("ABCDEFGH"), max_size=8, unique=True)
 
 
-@given(batches=st.lists(batch, max_size=5), probe=refs, look_between=st.booleans())
-def test_earlier_lines_are_the_first_lines_that_had_each_reference(batches, probe, look_between):
+@given(
+    batches=st.lists(batch, max_size=5),
+    probe=refs,
+    look_between=st.booleans(),
+    # always a pass over the batches, as usual, never (always sorted)
+    scan_ratio=st.sampled_from([0, SeenRefs.SCAN_RATIO, 10**9]),
+)
+def test_earlier_lines_are_the_first_lines_that_had_each_reference(
+    batches, probe, look_between, scan_ratio
+):
     seen = SeenRefs()
+    seen.SCAN_RATIO = scan_ratio
     first: dict[str, int] = {}
     line = 2
     for batch in batches:

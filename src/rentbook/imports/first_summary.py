@@ -131,7 +131,9 @@ class FirstLoadSummary:
         whether they were stored (if not, the import's SQL refresh folds the rows in)."""
         state, _ = LedgerSummary.objects.select_for_update().get_or_create(pk=1)
         with connection.cursor() as cur:
-            cur.execute(f"SELECT MIN(id), MAX(id) FROM {TXN}")
+            # one aggregate a query: SQLite reads MIN and MAX off the key only when alone,
+            # and scanned 38 million rows for both together
+            cur.execute(f"SELECT (SELECT MIN(id) FROM {TXN}), (SELECT MAX(id) FROM {TXN})")
             low, high = cur.fetchone()
         if (
             self.rows == 0
