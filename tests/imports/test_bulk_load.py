@@ -45,45 +45,8 @@ def test_a_first_load_ends_with_every_index_rebuilt(tenancies, files, rebuilds):
     result = import_file("transactions", files.csv("t.csv", rows, TX_HEADER))
     assert result.ok and result.rows_posted == 5
     assert secondary_indexes() == before
-    # the load really ran without them, the unique index on references too
-    rebuilt = " ".join(" ".join(stmts) for stmts in rebuilds)
-    assert "transaction_account_date" in rebuilt
-    assert "transaction_source_ref" in rebuilt
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
-def test_a_first_load_gives_back_the_memory_it_sorted_in(tenancies, files, monkeypatch):
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA cache_size")
-        (before,) = cur.fetchone()
-    during = []
-    real = loaders.SqliteLoader.finish
-
-    def spy(self):
-        db = self.db
-
-        class Watched:
-            def execute(self, sql, *args):
-                if sql.startswith("CREATE"):
-                    during.append(db.execute("PRAGMA cache_size").fetchone()[0])
-                return db.execute(sql, *args)
-
-            def __getattr__(self, name):
-                return getattr(db, name)
-
-        self.db = Watched()
-        try:
-            return real(self)
-        finally:
-            self.db = db
-
-    monkeypatch.setattr(loaders.SqliteLoader, "finish", spy)
-    result = import_file("transactions", files.csv("t.csv", [tx_row("C0")], TX_HEADER))
-    assert result.ok
-    assert during and set(during) == {-loaders.INDEX_BUILD_CACHE_KIB}
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA cache_size")
-        assert cur.fetchone()[0] == before
+    # the load really ran without them
+    assert any("transaction_account_date" in " ".join(stmts) for stmts in rebuilds)
 
 
 def test_a_load_into_a_ledger_with_rows_keeps_its_indexes(tenancies, files, rebuilds):
@@ -117,8 +80,8 @@ def test_an_interrupted_first_load_leaves_nothing_and_the_indexes_in_place(
 
 
 def test_a_reference_repeated_across_batches_of_a_first_load_is_named(tenancies, files):
-    # The rebuilt unique index finds it; the import is then run again the ordinary way, so
-    # the report is the same as for any other import.
+    # On PostgreSQL the rebuilt unique constraint finds it; the import is then run again the
+    # ordinary way, so the report is the same as for any other import.
     rows = [tx_row(f"C{i}") for i in range(4)] + [tx_row("C1")]
     result = import_file("transactions", files.csv("t.csv", rows, TX_HEADER), batch_rows=2)
     assert [(p.line, p.column, p.reason) for p in result.problems] == [

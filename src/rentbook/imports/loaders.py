@@ -28,7 +28,7 @@ import contextlib
 import io
 import itertools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, NoReturn
@@ -378,15 +378,12 @@ class SqliteLoader(Loader):
                 raise RuntimeError(
                     f"staging loaded {self._loaded} rows of {self._staged} into {self.table}"
                 )
-        if not self.rebuild:
-            return
-        with _sort_memory(self.db):
-            while self.rebuild:
-                try:
-                    self.db.execute(self.rebuild[0])
-                except sqlite3.IntegrityError as e:
-                    _raise_if_repeat(e)
-                self.rebuild.pop(0)
+        while self.rebuild:
+            try:
+                self.db.execute(self.rebuild[0])
+            except sqlite3.IntegrityError as e:
+                _raise_if_repeat(e)
+            self.rebuild.pop(0)
 
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
@@ -416,23 +413,6 @@ class SqliteLoader(Loader):
         else:
             self.db.executemany(self._sql, rows)
         return self.db.total_changes - before
-
-
-#: The page cache (KiB) while a first load builds its indexes: SQLite sorts in memory up to
-#: the cache's size and merges runs from temporary storage beyond it. A 38-million-row ledger's
-#: two indexes took 37-40 s to build with 3 GB against 49-53 s with the usual 200 MB; it is a
-#: ceiling, used only as the sort needs it.
-INDEX_BUILD_CACHE_KIB = 3_000_000
-
-
-@contextlib.contextmanager
-def _sort_memory(db: sqlite3.Connection) -> Iterator[None]:
-    (before,) = db.execute("PRAGMA cache_size").fetchone()
-    db.execute(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _raise_if_repeat(error: sqlite3.IntegrityError) -> NoReturn:
