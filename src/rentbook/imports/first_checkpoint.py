@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from rentbook.imports.reading import LINE
+from rentbook.imports.first_summary import last_credits, last_credits_of
 from rentbook.ledger.models import BENEFIT_METHODS, Checkpoint, Kind, Transaction
 from rentbook.ledger.positions import (
     BALANCE_SCHEMA,
@@ -38,18 +38,17 @@ from rentbook.ledger.positions import (
 )
 
 TXN = Transaction._meta.db_table
+#: The columns of a last credit as summed (imports.first_summary.last_credits), by type.
+CREDIT_SCHEMA_IN = {
+    "account_id": pl.Int64(),
+    "method": pl.String(),
+    "posted_on": pl.Date(),
+    "amount": pl.Int64(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+}
 #: Partial sums are merged once this many have gathered, to bound memory.
 MERGE_EVERY = 8
-CREDIT_COLUMNS = (
-    "account_id",
-    "method",
-    "posted_on",
-    "amount",
-    "period_start",
-    "period_end",
-    "source_ref",
-    LINE,
-)
 
 
 class FirstLoadCheckpoint:
@@ -81,7 +80,7 @@ class FirstLoadCheckpoint:
 
     def _merge(self) -> None:
         self._balances = [merge_balances(self._balances)]
-        self._credits = [last_of(self._credits)]
+        self._credits = [self._last_credits()]
         self._weeks = [_sum_by(self._weeks, ("account_id", "week"), WEEK_SCHEMA)]
         self._days = [_sum_by(self._days, ("account_id", "day"), DAY_SCHEMA)]
 
@@ -93,7 +92,7 @@ class FirstLoadCheckpoint:
             return None
         clock = time.perf_counter()
         credits = (
-            last_of(self._credits)
+            self._last_credits()
             .join(credit_ids, on="source_ref", how="inner")
             .select(
                 "account_id",
@@ -114,9 +113,14 @@ class FirstLoadCheckpoint:
         first_after = read_first_id_after(self.as_at, through_id) if self.any_after else None
         return store_checkpoint(self.as_at, through_id, first_after, folded, weeks, days, clock)
 
+    def _last_credits(self) -> pl.DataFrame:
+        if not self._credits:  # no row on or before the checkpoint's date
+            return pl.DataFrame(schema={**CREDIT_SCHEMA_IN, "source_ref": pl.String})
+        return last_credits_of(self._credits)
+
     def credit_refs(self) -> list[str]:
         """The references of the last credits, whose ledger ids the checkpoint holds."""
-        return last_of(self._credits).get_column("source_ref").to_list()
+        return self._last_credits().get_column("source_ref").to_list()
 
 
 def balances(rows: pl.DataFrame) -> pl.DataFrame:
@@ -137,36 +141,6 @@ def merge_balances(parts: list[pl.DataFrame]) -> pl.DataFrame:
         .agg(pl.col("balance").sum(), pl.col("last_payment_on").max())
         .cast(BALANCE_SCHEMA)  # type: ignore[arg-type]
     )
-
-
-def last_credits(rows: pl.DataFrame) -> pl.DataFrame:
-    """Per account and stream, its last credit: the latest date, then the latest line (ids
-    are given in posting order)."""
-    methods = list(STREAMS.values())
-    return (
-        rows.filter((pl.col("kind") == Kind.PAYMENT.value) & pl.col("method").is_in(methods))
-        .select(CREDIT_COLUMNS)
-        .sort("posted_on", LINE)
-        .group_by("account_id", "method")
-        .last()
-    )
-
-
-def last_of(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    if not parts:
-        return pl.DataFrame(
-            schema={
-                "account_id": pl.Int64,
-                "method": pl.String,
-                "posted_on": pl.Date,
-                "amount": pl.Int64,
-                "period_start": pl.Date,
-                "period_end": pl.Date,
-                "source_ref": pl.String,
-                LINE: pl.Int64,
-            }
-        )
-    return pl.concat(parts).sort("posted_on", LINE).group_by("account_id", "method").last()
 
 
 def week_sums(rows: pl.DataFrame, monday: date) -> pl.DataFrame:

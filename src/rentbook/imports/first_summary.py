@@ -14,11 +14,12 @@ folds the rows in with SQL, which is always right.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from rentbook.imports.first_checkpoint import FirstLoadCheckpoint
 from rentbook.imports.loaders import fetch_by_refs, loader
 from rentbook.imports.reading import LINE
 from rentbook.ledger.models import (
@@ -31,6 +32,9 @@ from rentbook.ledger.models import (
     Transaction,
 )
 from rentbook.ledger.summary import KIND_COLUMNS, STREAM_METHODS, SUM_COLUMNS, fill_charged
+
+if TYPE_CHECKING:  # it imports this module's sums
+    from rentbook.imports.first_checkpoint import FirstLoadCheckpoint
 
 TXN = Transaction._meta.db_table
 MONTH_COLUMNS = ("account_id", "month", "first_on", "last_on", *SUM_COLUMNS)
