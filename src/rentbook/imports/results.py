@@ -64,7 +64,7 @@ class ImportResult:
         text = ", ".join(parts)
         if self.dry_run:
             text = "Dry run, nothing posted: " + text
-        return " ".join([text, *self.notes]) if self.notes else text
+        return ". ".join([text, " ".join(self.notes)]) if self.notes else text
 
 
 class RejectsWriter:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from time import perf_counter
@@ -20,6 +21,8 @@ from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
 from rentbook.imports.results import ImportResult, RejectsWriter
 from rentbook.imports.run import Run
+from rentbook.imports.sqlite_journal import rollback_journal
+from rentbook.ledger.models import Transaction
 from rentbook.ledger.positions import checkpoint_date, refresh_checkpoints
 from rentbook.ledger.postings import INTERNAL_SOURCES
 from rentbook.ledger.summary import refresh as refresh_summary
@@ -115,7 +118,7 @@ def _import_once(
             table = open_table(path, columns, batch_rows=batch_rows)
             writer = RejectsWriter(rejects, table.header, table.columns)
             try:
-                with transaction.atomic():
+                with _first_load_journal(kind, result), transaction.atomic():
                     batch = _new_batch(kind, source, path, started, user, dry_run)
                     run = Run(
                         source=source,
@@ -204,6 +207,31 @@ def _already_imported(
         batch = _new_batch("transactions", source, path, started, user, False)
         _finish(batch, result, sha, now(), ImportBatch.Status.POSTED)
     return batch
+
+
+def _first_load_journal(kind: str, result: ImportResult) -> AbstractContextManager[bool]:
+    """SQLite: a first load of transactions into an empty ledger, with no other connection
+    open, takes the rollback journal and writes each page once (imports/sqlite_journal.py)."""
+    if (
+        kind != "transactions"
+        or connection.vendor != "sqlite"
+        or connection.in_atomic_block
+        or not bulk_loading.get()
+        or Transaction.objects.exists()
+    ):
+        return nullcontext(False)
+    return _noted(rollback_journal(connection.connection), result)
+
+
+@contextmanager
+def _noted(journal: AbstractContextManager[bool], result: ImportResult) -> Iterator[bool]:
+    with journal as alone:
+        if alone:
+            result.notes.append(
+                "A first load into an empty ledger: it had the database to itself, and"
+                " nothing else could read it until the load ended."
+            )
+        yield alone
 
 
 def _detach_stages() -> None:
