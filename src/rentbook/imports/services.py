@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from time import perf_counter
@@ -209,7 +209,8 @@ def _already_imported(
     return batch
 
 
-def _first_load_journal(kind: str, result: ImportResult) -> AbstractContextManager[bool]:
+@contextmanager
+def _first_load_journal(kind: str, result: ImportResult) -> Iterator[None]:
     """SQLite: a first load of transactions into an empty ledger, with no other connection
     open, takes the rollback journal and writes each page once (imports/sqlite_journal.py)."""
     if (
@@ -219,19 +220,15 @@ def _first_load_journal(kind: str, result: ImportResult) -> AbstractContextManag
         or not bulk_loading.get()
         or Transaction.objects.exists()
     ):
-        return nullcontext(False)
-    return _noted(rollback_journal(connection.connection), result)
-
-
-@contextmanager
-def _noted(journal: AbstractContextManager[bool], result: ImportResult) -> Iterator[bool]:
-    with journal as alone:
+        yield
+        return
+    with rollback_journal(connection.connection) as alone:
         if alone:
             result.notes.append(
                 "A first load into an empty ledger: it had the database to itself, and"
                 " nothing else could read it until the load ended."
             )
-        yield alone
+        yield
 
 
 def _detach_stages() -> None:
