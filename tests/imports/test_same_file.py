@@ -17,13 +17,13 @@ from .conftest import TX_HEADER, tenant_row, tx_row
 @pytest.fixture
 def unread(monkeypatch):
     """Fail if a transactions file is read."""
-    columns, _ = services.KINDS["transactions"]
+    columns, _ = services.LEDGER_KINDS["transactions"]
 
     def read(table, run):
         raise AssertionError("the file was read")
 
     def arm():
-        monkeypatch.setitem(services.KINDS, "transactions", (columns, read))
+        monkeypatch.setitem(services.LEDGER_KINDS, "transactions", (columns, read))
 
     return arm
 

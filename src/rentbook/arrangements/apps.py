@@ -17,6 +17,7 @@ class ArrangementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save, pre_save
 
+        from rentbook.arrangements import import_kinds  # noqa: F401  (its kind at the door)
         from rentbook.audit import signals
 
         for label in AUDITED:

@@ -15,6 +15,7 @@ from django.db import models
 
 from rentbook.arrangements.breach import DEFAULT_TOLERANCE_DAYS, DEFAULT_TOLERANCE_PENCE, State
 from rentbook.arrangements.schedules import FREQUENCY_LABELS, Frequency, Rule
+from rentbook.imports.models import import_key, import_ref_field, import_source_field
 from rentbook.ledger.models import Account, PaymentMethod
 
 
@@ -104,10 +105,13 @@ class Arrangement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-start", "-id"]
         indexes = [models.Index(fields=["account", "start"], name="arrangement_account_start")]
+        constraints = [import_key("arrangement_import_key")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} arrangement from {self.start}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from rentbook.imports.models import import_key, import_ref_field, import_source_field
 from rentbook.ledger.models import Account
 
 
@@ -61,10 +62,17 @@ class DiaryEntry(models.Model):
     # The run reads it as latest_letter_status (cases/letter_facts.py).
     delivery_status = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # An imported entry: the housing system's own code and officer, as the file gave them
+    # (``code`` is the rentbook code the landlord's mapping gave it).
+    source_code = models.CharField(max_length=20, blank=True)
+    officer_name = models.CharField(max_length=100, blank=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["account", "at"], name="diary_account_at")]
+        constraints = [import_key("diary_import_key")]
         verbose_name_plural = "diary entries"
 
     def __str__(self) -> str:
@@ -92,9 +100,12 @@ class Pause(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-starts_at"]
+        constraints = [import_key("pause_import_key")]
 
     def __str__(self) -> str:
         return f"paused until {self.until}: {self.get_reason_display()}"
@@ -120,9 +131,12 @@ class Flag(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-starts_on"]
+        constraints = [import_key("flag_import_key")]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} from {self.starts_on}"

@@ -672,7 +672,8 @@ def _cases(as_of: date, now: datetime, open_sql: str) -> pl.DataFrame:
     at = _instant_param(now)
     diary = query_frame(
         f"SELECT d.account_id, d.id, d.code, {_at_sql('d.at')} FROM {DIARY} d"
-        f" WHERE d.at <= %s AND d.account_id IN ({open_sql})",
+        # an imported note, or a code the landlord's mapping does not give, is not an action
+        f" WHERE d.at <= %s AND d.category <> 'none' AND d.account_id IN ({open_sql})",
         [at],
         {"account_id": pl.Int64(), "id": pl.Int64(), "code": pl.Utf8(), "at": pl.Utf8()},
     ).with_columns(_wall("at"))

@@ -5,6 +5,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+#: The columns a record brought in through the import door carries, so that importing the same
+#: file again finds it: the system it came from and that system's reference for it.
+IMPORT_SOURCE_MAX = 30
+IMPORT_REF_MAX = 80
+
+
+def import_source_field() -> models.CharField:
+    return models.CharField(max_length=IMPORT_SOURCE_MAX, blank=True, default="")
+
+
+def import_ref_field() -> models.CharField:
+    return models.CharField(max_length=IMPORT_REF_MAX, null=True, blank=True)
+
+
+def import_key(name: str) -> models.UniqueConstraint:
+    """One record per (source, reference); records made in rentbook have no reference (null,
+    so any number of them)."""
+    return models.UniqueConstraint(fields=["import_ref", "import_source"], name=name)
+
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):

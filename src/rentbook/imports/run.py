@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -21,6 +21,10 @@ class Run:
     user: Any = None
     #: Where the checkpoint made after this import goes (a first load sums it as it goes).
     checkpoint_as_at: date | None = None
+    #: A kind's own options (the diary's code mapping).
+    options: dict[str, Any] = field(default_factory=dict)
+    #: When the import began (what declared kinds stamp on the records they create).
+    now: datetime | None = None
 
     def reject(self, raw: pl.DataFrame, problems: pl.DataFrame) -> None:
         """Count, keep and write the problems of one batch (raw: the batch as read)."""

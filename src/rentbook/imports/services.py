@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rentbook.audit.services import acting_as, record
-from rentbook.imports import charges, tenancies, transactions
+from rentbook.imports import charges, declared, tenancies, transactions
 from rentbook.imports.loaders import BulkLoadConflict, bulk_loading, detach_stages
 from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
@@ -29,12 +29,22 @@ from rentbook.ledger.summary import refresh as refresh_summary
 
 Importer = Callable[[Table, Run], None]
 
-#: Each kind: its columns and the function that imports a table of them.
-KINDS: dict[str, tuple[Columns, Importer]] = {
+#: The ledger's kinds: their columns and the function that imports a table of them.
+LEDGER_KINDS: dict[str, tuple[Columns, Importer]] = {
     "tenancies": (tenancies.COLUMNS, tenancies.import_tenancies),
     "charges": (charges.COLUMNS, charges.import_charges),
     "transactions": (transactions.COLUMNS, transactions.import_transactions),
 }
+
+
+def kinds() -> dict[str, tuple[Columns, Importer]]:
+    """Every kind the door takes: the ledger's, then those the later apps declare
+    (imports/declared.py), in the order a day's files are imported (``rentbook sync``)."""
+    out = dict(LEDGER_KINDS)
+    for name, kind in declared.REGISTRY.items():
+        out[name] = (kind.columns, declared.importer(kind))
+    return out
+
 
 SOURCE_MAX = ImportBatch._meta.get_field("source").max_length
 
@@ -63,7 +73,8 @@ def import_file(kind: str, path: Path | str, **options: Any) -> ImportResult:
     """Import one file of ``kind``; every outcome is a result, never an exception, except
     :class:`ImportRefused` for a kind or source that cannot be right.
 
-    Options: ``source``, ``dry_run``, ``rejects_path``, ``user``, ``now``, ``batch_rows``.
+    Options: ``source``, ``dry_run``, ``rejects_path``, ``user``, ``now``, ``batch_rows``,
+    ``options`` (a kind's own, such as the diary's ``codes``: the landlord's code mapping).
     """
     try:
         return _import_once(kind, path, **options)
@@ -87,9 +98,11 @@ def _import_once(
     user: Any = None,
     now: Callable[[], datetime] = timezone.now,
     batch_rows: int = 1_000_000,
+    options: dict[str, Any] | None = None,
 ) -> ImportResult:
-    if kind not in KINDS:
-        raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    every = kinds()
+    if kind not in every:
+        raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(every)}")
     source = source.strip()
     if not source or len(source) > SOURCE_MAX:
         raise ImportRefused(f"the source name must be 1 to {SOURCE_MAX} characters")
@@ -97,7 +110,7 @@ def _import_once(
         raise ImportRefused(f"the source name {source!r} is kept for entries rentbook posts")
     path = Path(path)
     rejects = Path(rejects_path) if rejects_path else default_rejects_path(path)
-    columns, importer = KINDS[kind]
+    columns, importer = every[kind]
     result = ImportResult(kind=kind, path=path, source=source, dry_run=dry_run)
     started = now()
     as_at = checkpoint_date(timezone.localdate(started))
@@ -126,6 +139,8 @@ def _import_once(
                         result=result,
                         rejects=writer,
                         checkpoint_as_at=as_at,
+                        options=options or {},
+                        now=started,
                     )
                     importer(table, run)
                     if dry_run:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from rentbook.imports.models import import_key, import_ref_field, import_source_field
 from rentbook.ledger.models import Account
 from rentbook.legal.rules import NOTICE_TYPES, OUTCOMES
 
@@ -25,9 +26,12 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     recorded_at = models.DateTimeField()
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-served_on", "-id"]
+        constraints = [import_key("notice_import_key")]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} served {self.served_on}"
@@ -54,9 +58,12 @@ class CourtCase(models.Model):
     #: The arrangement made from the order's terms (arrangements app; a plain id).
     arrangement_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-applied_on", "-id"]
+        constraints = [import_key("court_case_import_key")]
 
     def __str__(self) -> str:
         return f"court case applied {self.applied_on}"

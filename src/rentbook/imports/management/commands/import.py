@@ -1,4 +1,5 @@
-"""rentbook import KIND FILE [--dry-run] [--source NAME] [--rejects PATH] (docs/imports.md)."""
+"""rentbook import KIND FILE [--dry-run] [--source NAME] [--rejects PATH] [--codes MAPPING]
+(docs/imports.md)."""
 
 from __future__ import annotations
 
@@ -6,26 +7,28 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rentbook.imports.services import KINDS, ImportRefused, import_file
+from rentbook.imports.services import ImportRefused, import_file, kinds
 
 #: Problems printed on the terminal; the rejects file lists them all.
 SHOWN = 50
 
 
 class Command(BaseCommand):
-    help = "Import tenancies, charges or transactions from a CSV or XLSX file."
-    # Not the system checks: they import every page's view (and WeasyPrint with them), a
-    # second or more of start-up for a command cron runs; `rentbook check` runs them.
-    requires_system_checks: list[str] = []
+    help = "Import tenancies, charges, transactions or a kind of case state from CSV or XLSX."
     # System checks import every URL and view: seconds of start-up an import does not need.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=list(kinds()))
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check and report only")
         parser.add_argument("--source", default="import", help="the system the file came from")
         parser.add_argument("--rejects", type=Path, help="where to write the rejected rows")
+        parser.add_argument(
+            "--codes",
+            help="diary: the mapping of the landlord's action codes (a shipped name such as"
+            " hackney, or a TOML file)",
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
@@ -35,6 +38,7 @@ class Command(BaseCommand):
                 source=opts["source"],
                 dry_run=opts["dry_run"],
                 rejects_path=opts["rejects"],
+                options={"codes": opts["codes"]} if opts.get("codes") else None,
             )
         except ImportRefused as e:
             raise CommandError(str(e)) from None

@@ -1,0 +1,356 @@
+"""The case-state kinds at the door: the diary (with the landlord's code mapping), flags,
+holds, notices, court cases and arrangements; each keyed by its source reference,
+re-imported as a delta, rejected row by row with line, column and reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from rentbook.arrangements.models import Arrangement
+from rentbook.audit.models import AuditEvent
+from rentbook.cases.models import DiaryEntry, Flag, Pause
+from rentbook.imports.services import import_file
+from rentbook.legal.models import CourtCase, Eviction, Notice
+
+pytestmark = pytest.mark.django_db
+
+DIARY = ["diary_ref", "tenancy_ref", "at", "code", "officer", "note"]
+
+
+def diary(ref, code="IC1", at="2025-05-01 09:30", tenancy="T1", **more):
+    return {"diary_ref": ref, "tenancy_ref": tenancy, "at": at, "code": code, **more}
+
+
+def test_a_diary_imports_with_hackney_codes_mapped_and_unmapped_ones_kept(tenancies, files):
+    path = files.csv(
+        "diary.csv",
+        [
+            diary("D1", "S01", officer="J Bloggs", note="sent"),
+            diary("D2", "ZR2", at="2025-05-15T10:00"),
+            diary("D3", "XYZ", at="16/05/2025 11:00"),
+            diary("D4", "S0A", at="2025-05-17"),
+        ],
+        DIARY,
+    )
+    result = import_file("diary", path, options={"codes": "hackney"})
+    assert result.ok, result.problems
+    assert result.rows_posted == 4
+    entries = {e.import_ref: e for e in DiaryEntry.objects.all()}
+    assert (entries["D1"].code, entries["D1"].category) == ("IC1", "letter")
+    assert entries["D1"].source_code == "S01" and entries["D1"].officer_name == "J Bloggs"
+    assert entries["D2"].code == "IC2"
+    # 10:00 London in May is 09:00 UTC
+    assert entries["D2"].at == datetime(2025, 5, 15, 9, 0, tzinfo=UTC)
+    assert (entries["D3"].code, entries["D3"].category) == ("XYZ", "none")
+    assert (entries["D4"].code, entries["D4"].category) == ("S0A", "letter")
+    assert entries["D4"].source == DiaryEntry.Source.IMPORT
+    assert "Unmapped codes" in result.summary() and "XYZ (1)" in result.summary()
+
+
+def test_the_same_diary_again_changes_nothing_and_a_changed_row_is_audited(tenancies, files):
+    rows = [diary("D1", "IC1"), diary("D2", "IC2", at="2025-05-15 10:00")]
+    path = files.csv("diary.csv", rows, DIARY)
+    assert import_file("diary", path).rows_posted == 2
+    again = import_file("diary", path)
+    assert (again.rows_posted, again.rows_updated, again.rows_present) == (0, 0, 2)
+    rows[1]["note"] = "tenant rang back"
+    delta = import_file("diary", files.csv("delta.csv", [rows[1]], DIARY))
+    assert (delta.rows_posted, delta.rows_updated, delta.rows_present) == (0, 1, 0)
+    assert DiaryEntry.objects.get(import_ref="D2").note == "tenant rang back"
+    event = AuditEvent.objects.get(object_type="cases.DiaryEntry", action="change")
+    assert event.before == {"note": ""} and event.after == {"note": "tenant rang back"}
+    assert DiaryEntry.objects.count() == 2
+
+
+def test_bad_rows_are_named_and_the_good_ones_kept(tenancies, files):
+    path = files.csv(
+        "diary.csv",
+        [
+            diary("D1"),
+            diary("D2", tenancy="NOPE"),
+            diary("D3", at="yesterday"),
+            diary("D1", "IC2"),
+            diary("", "IC2"),
+        ],
+        DIARY,
+    )
+    result = import_file("diary", path)
+    assert result.rows_posted == 1 and result.rows_rejected == 4
+    found = {(p.line, p.column) for p in result.problems}
+    assert found == {(3, "tenancy_ref"), (4, "at"), (5, "diary_ref"), (6, "diary_ref")}
+    reasons = {p.line: p.reason for p in result.problems}
+    assert reasons[3] == "no tenancy 'NOPE' (import tenancies first)"
+    assert reasons[5] == "a duplicate of line 2"
+    assert result.rejects_path.exists()
+
+
+def test_a_bad_mapping_refuses_the_file(tenancies, files, tmp_path):
+    bad = tmp_path / "codes.toml"
+    bad.write_text('[codes]\nXX = "NOT-A-CODE"\n')
+    result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), options={"codes": bad})
+    assert result.file_errors and "not a rentbook action code" in result.file_errors[0]
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_remapping_a_code_and_importing_again_updates_the_entries(tenancies, files, tmp_path):
+    path = files.csv("d.csv", [diary("D1", "XYZ")], DIARY)
+    import_file("diary", path)
+    assert DiaryEntry.objects.get().category == "none"
+    mapping = tmp_path / "codes.toml"
+    mapping.write_text('[codes]\nXYZ = "CALL"\n')
+    result = import_file("diary", path, options={"codes": mapping})
+    assert result.rows_updated == 1
+    e = DiaryEntry.objects.get()
+    assert (e.code, e.category, e.source_code) == ("CALL", "contact", "XYZ")
+
+
+FLAGS = ["flag_ref", "tenancy_ref", "type", "starts_on", "ends_on", "note"]
+
+
+def test_flags_import_and_a_flag_closed_in_the_housing_system_is_closed_here(tenancies, files):
+    rows = [
+        {
+            "flag_ref": "F1",
+            "tenancy_ref": "T1",
+            "type": "breathing_space",
+            "starts_on": "2025-06-01",
+        },
+        {"flag_ref": "F2", "tenancy_ref": "T2", "type": "Vulnerability", "starts_on": "2025-01-01"},
+        {"flag_ref": "F3", "tenancy_ref": "T2", "type": "lost", "starts_on": "2025-01-01"},
+        {
+            "flag_ref": "F4",
+            "tenancy_ref": "T2",
+            "type": "dispute",
+            "starts_on": "2025-03-01",
+            "ends_on": "2025-02-01",
+        },
+    ]
+    result = import_file("flags", files.csv("flags.csv", rows, FLAGS))
+    assert result.rows_posted == 2
+    assert {(p.line, p.column) for p in result.problems} == {(4, "type"), (5, "ends_on")}
+    assert Flag.objects.get(import_ref="F2").type == "vulnerable"
+    rows[0]["ends_on"] = "2025-07-31"
+    delta = import_file("flags", files.csv("delta.csv", [rows[0]], FLAGS))
+    assert delta.rows_updated == 1
+    assert Flag.objects.get(import_ref="F1").ends_on == date(2025, 7, 31)
+
+
+def test_holds_import_as_pauses(tenancies, files):
+    header = ["hold_ref", "tenancy_ref", "reason", "starts_on", "until", "lifted_on", "note"]
+    rows = [
+        {
+            "hold_ref": "H1",
+            "tenancy_ref": "T1",
+            "reason": "promise",
+            "starts_on": "2025-06-02",
+            "until": "2025-06-30",
+        }
+    ]
+    assert import_file("holds", files.csv("holds.csv", rows, header)).ok
+    p = Pause.objects.get()
+    assert p.until == date(2025, 6, 30) and p.starts_at == datetime(2025, 6, 1, 23, tzinfo=UTC)
+    rows[0]["lifted_on"] = "2025-06-10"
+    assert import_file("holds", files.csv("h2.csv", rows, header)).rows_updated == 1
+    assert Pause.objects.get().lifted_at == datetime(2025, 6, 9, 23, tzinfo=UTC)
+
+
+NOTICES = [
+    "notice_ref",
+    "tenancy_ref",
+    "type",
+    "served_on",
+    "earliest_court_on",
+    "expires_on",
+    "grounds",
+    "withdrawn_on",
+]
+COURT = [
+    "court_ref",
+    "tenancy_ref",
+    "notice_ref",
+    "applied_on",
+    "hearing_on",
+    "outcome",
+    "outcome_on",
+    "terms_weekly",
+    "costs",
+    "warrant_applied_on",
+    "warrant_issued_on",
+    "eviction_on",
+    "eviction_outcome",
+    "eviction_outcome_on",
+]
+
+
+def test_a_notice_has_its_dates_by_law_and_the_diary_entry_the_run_reads(tenancies, files):
+    rows = [{"notice_ref": "N1", "tenancy_ref": "T1", "type": "NOSP", "served_on": "2025-01-10"}]
+    assert import_file("notices", files.csv("n.csv", rows, NOTICES)).ok
+    n = Notice.objects.get()
+    assert (n.earliest_court_on, n.expires_on) == (date(2025, 2, 7), date(2026, 2, 7))
+    entry = DiaryEntry.objects.get(import_ref="notice:N1")
+    assert entry.code == "NOSP" and entry.at == datetime(2025, 1, 10, 12, tzinfo=UTC)
+    # served on another day in the next file: the diary entry moves with it
+    rows[0]["served_on"] = "2025-01-13"
+    assert import_file("notices", files.csv("n2.csv", rows, NOTICES)).rows_updated == 1
+    assert DiaryEntry.objects.get(import_ref="notice:N1").at.date() == date(2025, 1, 13)
+    assert DiaryEntry.objects.count() == 1
+
+
+def test_court_cases_with_outcome_terms_warrant_and_eviction(tenancies, files):
+    import_file(
+        "notices",
+        files.csv(
+            "n.csv",
+            [{"notice_ref": "N1", "tenancy_ref": "T1", "type": "nosp", "served_on": "2024-06-10"}],
+            NOTICES,
+        ),
+    )
+    rows = [
+        {
+            "court_ref": "C1",
+            "tenancy_ref": "T1",
+            "notice_ref": "N1",
+            "applied_on": "2024-09-01",
+            "hearing_on": "2024-11-01",
+            "outcome": "sot",
+            "terms_weekly": "5.00",
+            "costs": "355.00",
+        },
+        {
+            "court_ref": "C2",
+            "tenancy_ref": "T2",
+            "applied_on": "2024-09-01",
+            "hearing_on": "2024-11-01",
+            "outcome": "OPD",
+            "warrant_applied_on": "2025-01-02",
+            "warrant_issued_on": "2025-02-01",
+            "eviction_on": "2025-03-01",
+            "eviction_outcome": "stayed",
+            "eviction_outcome_on": "2025-02-20",
+        },
+        {
+            "court_ref": "C3",
+            "tenancy_ref": "T2",
+            "applied_on": "2024-09-01",
+            "outcome": "SOT",
+            "outcome_on": "2024-10-01",
+        },
+        {"court_ref": "C4", "tenancy_ref": "T2", "notice_ref": "N9", "applied_on": "2024-09-01"},
+        {
+            "court_ref": "C5",
+            "tenancy_ref": "T2",
+            "applied_on": "2024-09-01",
+            "outcome": "DIS",
+            "hearing_on": "2024-11-01",
+            "warrant_applied_on": "2024-12-01",
+        },
+    ]
+    result = import_file("court_cases", files.csv("c.csv", rows, COURT))
+    assert result.rows_posted == 2
+    assert {(p.line, p.column) for p in result.problems} == {
+        (4, "terms_weekly"),
+        (5, "notice_ref"),
+        (6, "warrant_applied_on"),
+    }
+    c1 = CourtCase.objects.get(import_ref="C1")
+    assert (c1.outcome, c1.outcome_on, c1.terms_weekly, c1.costs) == (
+        "SOT",
+        date(2024, 11, 1),
+        500,
+        35_500,
+    )
+    assert c1.notice == Notice.objects.get(import_ref="N1")
+    c2 = CourtCase.objects.get(import_ref="C2")
+    ev = Eviction.objects.get(court_case=c2)
+    assert (ev.eviction_on, ev.outcome) == (date(2025, 3, 1), "stayed")
+    codes = set(DiaryEntry.objects.values_list("import_ref", "code"))
+    assert {("court:C1:CRT", "CRT"), ("court:C2:CRT", "CRT"), ("court:C2:WPA", "WPA")} <= codes
+    # the eviction outcome corrected in the next file
+    rows[1]["eviction_outcome"] = "evicted"
+    rows[1]["eviction_outcome_on"] = "2025-03-01"
+    again = import_file("court_cases", files.csv("c2.csv", rows[:2], COURT))
+    assert again.rows_present == 2
+    assert Eviction.objects.get(court_case=c2).outcome == "evicted"
+
+
+ARR = [
+    "arrangement_ref",
+    "tenancy_ref",
+    "type",
+    "frequency",
+    "day_of_month",
+    "weekday",
+    "nth",
+    "instalment",
+    "start",
+    "first_payment",
+    "payment_method",
+    "starting_balance",
+    "state",
+    "breaches",
+    "prior_breaches",
+    "cancelled_on",
+]
+
+
+def test_arrangements_import_with_their_terms_and_breach_history(tenancies, files):
+    rows = [
+        {
+            "arrangement_ref": "A1",
+            "tenancy_ref": "T1",
+            "type": "informal",
+            "frequency": "weekly",
+            "weekday": "Monday",
+            "instalment": "10.00",
+            "start": "2025-05-05",
+            "payment_method": "card",
+            "starting_balance": "400.00",
+            "breaches": "1",
+            "prior_breaches": "2",
+        },
+        {
+            "arrangement_ref": "A2",
+            "tenancy_ref": "T2",
+            "type": "formal",
+            "frequency": "monthly",
+            "day_of_month": "",
+            "instalment": "20.00",
+            "start": "2025-05-05",
+            "payment_method": "direct_debit",
+            "starting_balance": "400.00",
+        },
+        {
+            "arrangement_ref": "A3",
+            "tenancy_ref": "T2",
+            "type": "formal",
+            "frequency": "monthly",
+            "day_of_month": "28",
+            "instalment": "20.00",
+            "start": "2025-05-05",
+            "payment_method": "direct_debit",
+            "starting_balance": "400.00",
+            "state": "cancelled",
+        },
+    ]
+    result = import_file("arrangements", files.csv("a.csv", rows, ARR))
+    assert result.rows_posted == 1
+    assert {(p.line, p.column) for p in result.problems} == {
+        (3, "day_of_month"),
+        (4, "cancelled_on"),
+    }
+    a = Arrangement.objects.get()
+    assert (a.kind, a.weekday, a.instalment, a.breaches, a.prior_breaches) == (
+        "informal",
+        0,
+        1000,
+        1,
+        2,
+    )
+    assert a.first_payment == date(2025, 5, 5) and a.review_on == date(2025, 8, 5)
+
+
+def test_a_dry_run_writes_nothing(tenancies, files):
+    result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), dry_run=True)
+    assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0
