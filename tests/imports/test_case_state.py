@@ -138,12 +138,12 @@ def test_flags_import_and_a_flag_closed_in_the_housing_system_is_closed_here(ten
 
 
 def test_holds_import_as_pauses(tenancies, files):
-    header = ["hold_ref", "tenancy_ref", "reason", "starts_on", "until", "lifted_on", "note"]
+    header = ["hold_ref", "tenancy_ref", "hold_reason", "starts_on", "until", "lifted_on", "note"]
     rows = [
         {
             "hold_ref": "H1",
             "tenancy_ref": "T1",
-            "reason": "promise",
+            "hold_reason": "promise",
             "starts_on": "2025-06-02",
             "until": "2025-06-30",
         }

@@ -160,7 +160,13 @@ HOLDS = register(
         model=Pause,
         key="hold_ref",
         fields=(
-            Field("reason", "choice", required=True, choices=tuple(Pause.Reason.values)),
+            Field(
+                "hold_reason",
+                "choice",
+                required=True,
+                db="reason",
+                choices=tuple(Pause.Reason.values),
+            ),
             Field("starts_on", "date", required=True, db=""),
             Field("until", "date", required=True, help="the last day it holds"),
             Field("lifted_on", "date", db="", help="a date lifts it early"),

@@ -80,13 +80,15 @@ class RejectsWriter:
     def write(self, raw: pl.DataFrame, problems: pl.DataFrame) -> None:
         if problems.height == 0:
             return
+        # named apart from the file's own columns
         per_line = problems.group_by(LINE, maintain_order=True).agg(
-            pl.col("column").str.join("; "), pl.col("reason").str.join("; ")
+            pl.col("column").str.join("; ").alias("_problem_column"),
+            pl.col("reason").str.join("; ").alias("_problem_reason"),
         )
         rows = (
             per_line.join(raw.with_columns(pl.col(LINE).cast(pl.Int64)), on=LINE, how="left")
             .sort(LINE)
-            .select(*self.columns, LINE, "column", "reason")
+            .select(*self.columns, LINE, "_problem_column", "_problem_reason")
         )
         if self._writer is None:
             self._file = self.path.open("w", newline="", encoding="utf-8")

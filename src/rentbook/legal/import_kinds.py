@@ -176,7 +176,7 @@ def _prepare_court(p: Prepared) -> pl.DataFrame:
         ev.is_not_null() & rows["_eviction_outcome_on"].is_null(),
         "an eviction outcome needs its date",
     )
-    return rows
+    return rows.with_columns(pl.col("outcome").fill_null(""))  # blank until decided
 
 
 def _after_court(done: Applied) -> None:
