@@ -464,3 +464,22 @@ def test_import_file_is_the_door_for_each_file(tmp_path):
     export(tmp_path)
     for p in sorted(tmp_path.glob("*.csv")):
         assert import_file(p.stem, p, dry_run=True).file_errors == [], p.name
+
+
+def test_the_sync_command_reports_each_file_and_each_change(migrated, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    rows = list(csv.DictReader((tmp_path / "flags.csv").open()))
+    rows[0]["ends_on"] = "2025-06-15"  # the breathing space ended in the housing system
+    write(tmp_path / "flags.csv", list(rows[0]), rows)
+    out = io.StringIO()
+    report = tmp_path / "report" / "sync.csv"
+    report.parent.mkdir()
+    call_command("sync", tmp_path, "--codes", "hackney", "--report", report, stdout=out)
+    assert "flags.csv (flags): 3 rows read, 0 posted, 1 updated" in out.getvalue()
+    changes = [r for r in csv.reader(report.open()) if r and r[0] == "cases.Flag"]
+    assert [(r[3], r[4]) for r in changes] == [
+        ('{"ends_on": "2025-07-31"}', '{"ends_on": "2025-06-15"}')
+    ]

@@ -4,15 +4,26 @@ re-imported as a delta, rejected row by row with line, column and reason."""
 
 from __future__ import annotations
 
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from rentbook.arrangements.models import Arrangement
 from rentbook.audit.models import AuditEvent
 from rentbook.cases.models import DiaryEntry, Flag, Pause
 from rentbook.imports.services import import_file
 from rentbook.legal.models import CourtCase, Eviction, Notice
+
+from .conftest import tenant_row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +365,151 @@ def test_arrangements_import_with_their_terms_and_breach_history(tenancies, file
 def test_a_dry_run_writes_nothing(tenancies, files):
     result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), dry_run=True)
     assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite file once")
+def test_a_case_state_import_killed_after_writing_leaves_the_database_as_before(tmp_path):
+    """kill -9 once the rows are written and before the commit: nothing of the file stays."""
+    url = f"sqlite:///{tmp_path / 'rentbook.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    rentbook = str(Path(sys.executable).with_name("rentbook"))
+    for args in (
+        ["migrate", "-v0"],
+        ["import", "tenancies", str(write_csv(tmp_path / "t.csv", [tenant_row("T1")]))],
+    ):
+        done = subprocess.run([rentbook, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    path = write_csv(tmp_path / "d.csv", [diary(f"D{i}") for i in range(500)], DIARY)
+    script = f"""
+        import os, signal, django
+        os.environ["DJANGO_SETTINGS_MODULE"] = "rentbook.settings"
+        django.setup()
+        from rentbook.imports import declared
+        from rentbook.imports.services import import_file
+        write = declared.insert
+        def write_then_die(*args, **kw):
+            write(*args, **kw)
+            os.kill(os.getpid(), signal.SIGKILL)
+        declared.insert = write_then_die
+        import_file("diary", {str(path)!r})
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    db = sqlite3.connect(tmp_path / "rentbook.sqlite3")
+    assert db.execute("SELECT count(*) FROM cases_diaryentry").fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM imports_importbatch WHERE kind = 'diary'"
+    ).fetchone() == (0,)
+    db.close()
+    # and the import run again takes every row
+    again = subprocess.run(
+        [rentbook, "import", "diary", str(path)], env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0 and "500 posted" in again.stdout, again.stdout + again.stderr
+
+
+def test_the_run_does_not_count_an_unmapped_code_as_an_action(tenancies, files):
+    from rentbook.engine.features import build_features
+
+    import_file(
+        "diary",
+        files.csv("d.csv", [diary("D1", "IC1"), diary("D2", "ZZZ", at="2025-06-01")], DIARY),
+    )
+    facts = build_features(date(2025, 6, 18))
+    t1 = facts.filter(facts["reference"] == "T1").row(0, named=True)
+    assert t1["last_action_code"] == "IC1"
+    assert [a["code"] for a in t1["actions"]] == ["IC1"]
+
+
+def test_the_migration_report_lists_what_to_check_before_letters(tenancies, files, tmp_path):
+    from django.core.management import call_command
+
+    from rentbook.engine.migration_report import migration_report
+
+    import_file("diary", files.csv("d.csv", [diary("D1", "ZZZ"), diary("D2", "ZZZ")], DIARY))
+    import_file(
+        "notices",
+        files.csv(
+            "n.csv",
+            [
+                {
+                    "notice_ref": "N1",
+                    "tenancy_ref": "T1",
+                    "type": "nosp",
+                    "served_on": "2024-05-01",
+                },
+                {
+                    "notice_ref": "N2",
+                    "tenancy_ref": "T2",
+                    "type": "nosp",
+                    "served_on": "2025-05-01",
+                },
+            ],
+            NOTICES,
+        ),
+    )
+    import_file(
+        "court_cases",
+        files.csv(
+            "c.csv",
+            [
+                {
+                    "court_ref": "C1",
+                    "tenancy_ref": "T2",
+                    "applied_on": "2025-06-01",
+                    "hearing_on": "2025-06-10",
+                }
+            ],
+            COURT,
+        ),
+    )
+    import_file(
+        "flags",
+        files.csv(
+            "f.csv",
+            [
+                {
+                    "flag_ref": "F1",
+                    "tenancy_ref": "T1",
+                    "type": "breathing_space",
+                    "starts_on": "2025-06-01",
+                },
+                {
+                    "flag_ref": "F2",
+                    "tenancy_ref": "T2",
+                    "type": "vulnerable",
+                    "starts_on": "2025-06-01",
+                },
+            ],
+            FLAGS,
+        ),
+    )
+    report = migration_report(date(2025, 6, 18))
+    assert [(f.account, f.on) for f in report["court_no_outcome"]] == [("T2", date(2025, 6, 10))]
+    # N1 (served 1 May 2024) lapsed on 29 May 2025; N2 has a court case applied for since
+    assert report["notice_near_expiry"] == []
+    assert [f.account for f in report["flag_no_end"]] == ["T1"]  # vulnerable is not a hold
+    assert [(f.detail, f.count) for f in report["unmapped_code"]] == [("code ZZZ", 2)]
+    out = io.StringIO()
+    call_command(
+        "migration_report", "--as-of", "2025-06-18", "--csv", tmp_path / "r.csv", stdout=out
+    )
+    assert "Holding flags with no end date: 1" in out.getvalue()
+    assert (tmp_path / "r.csv").read_text().count("\n") == 4
+
+
+def test_a_notice_near_expiry_is_listed(tenancies, files):
+    from rentbook.engine.migration_report import migration_report
+
+    import_file(
+        "notices",
+        files.csv(
+            "n.csv",
+            [{"notice_ref": "N1", "tenancy_ref": "T1", "type": "nosp", "served_on": "2024-06-01"}],
+            NOTICES,
+        ),
+    )
+    report = migration_report(date(2025, 6, 18))  # expires 29 June 2025
+    assert [(f.account, f.on) for f in report["notice_near_expiry"]] == [("T1", date(2025, 6, 29))]
