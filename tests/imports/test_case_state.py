@@ -513,3 +513,10 @@ def test_a_notice_near_expiry_is_listed(tenancies, files):
     )
     report = migration_report(date(2025, 6, 18))  # expires 29 June 2025
     assert [(f.account, f.on) for f in report["notice_near_expiry"]] == [("T1", date(2025, 6, 29))]
+
+
+def test_a_time_the_clocks_skipped_is_refused_with_the_reason(tenancies, files):
+    result = import_file("diary", files.csv("d.csv", [diary("D1", at="2025-03-30 01:30")], DIARY))
+    assert [p.reason for p in result.problems] == [
+        "'2025-03-30 01:30' did not happen in London: the clocks went forward"
+    ]

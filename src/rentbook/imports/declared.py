@@ -189,8 +189,11 @@ def london_instants(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     local = parsed.dt.replace_time_zone(LONDON.key, ambiguous="earliest", non_existent="null")
     utc = local.dt.convert_time_zone("UTC").rename(text.name)
     bad = t.is_not_null() & utc.is_null()
+    gap = bad & parsed.is_not_null()
     reasons = pl.select(
-        pl.when(pl.lit(bad))
+        pl.when(pl.lit(gap))
+        .then(pl.format("'{}' did not happen in London: the clocks went forward", pl.lit(text)))
+        .when(pl.lit(bad))
         .then(
             pl.format(
                 "'{}' is not a date or a date and time (use YYYY-MM-DD or YYYY-MM-DD HH:MM)",
