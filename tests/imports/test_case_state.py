@@ -520,3 +520,16 @@ def test_a_time_the_clocks_skipped_is_refused_with_the_reason(tenancies, files):
     assert [p.reason for p in result.problems] == [
         "'2025-03-30 01:30' did not happen in London: the clocks went forward"
     ]
+
+
+@pytest.mark.parametrize("few", [0, 50_000])
+def test_a_re_import_finds_what_it_holds_by_either_read(tenancies, files, monkeypatch, few):
+    """A small file reads back only its own references, a large one the source's every
+    record: both tell present, changed and new apart the same way."""
+    from rentbook.imports import declared
+
+    monkeypatch.setattr(declared, "FEW_REFS", few)
+    import_file("diary", files.csv("d.csv", [diary("D1"), diary("D2")], DIARY))
+    rows = [diary("D1"), diary("D2", note="changed"), diary("D3")]
+    result = import_file("diary", files.csv("d2.csv", rows, DIARY))
+    assert (result.rows_posted, result.rows_updated, result.rows_present) == (1, 1, 1)

@@ -167,6 +167,10 @@ class PostgresLoader(Loader):
 
     def _drop_secondary_indexes(self, cur: psycopg.Cursor) -> None:
         table = _qn(self.table)
+        # ALTER TABLE refuses a table with deferred foreign-key checks still pending in this
+        # transaction (rows written earlier in it, such as a court case's follow-on diary
+        # entries); run them now, as the commit would.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
             " WHERE conrelid = %s::regclass AND contype = 'u'",
@@ -186,6 +190,8 @@ class PostgresLoader(Loader):
         for name, definition in indexes:
             cur.execute(f"DROP INDEX {_qn(name)}")
             self.rebuild.append(definition)
+        # Back to deferred checks, Django's default for every foreign key it makes.
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
         # Index builds sort in memory when they may; the default (64 MB) spills to disk.
         cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
 
@@ -225,6 +231,8 @@ class PostgresLoader(Loader):
         self._end_stream()
         with self.pg.cursor() as cur:
             rebuilt = bool(self.rebuild)
+            if rebuilt:  # as in _drop_secondary_indexes: no pending checks for ALTER TABLE
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             while self.rebuild:
                 try:
                     cur.execute(self.rebuild[0])
@@ -232,6 +240,7 @@ class PostgresLoader(Loader):
                     raise BulkLoadConflict(str(e)) from e
                 self.rebuild.pop(0)
             if rebuilt:
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
                 # A table that was empty has no statistics until autovacuum gets to it, and
                 # until then the planner guesses: the first arrears run after a 61-million-row
                 # load took 49 s, and 7 s once analysed. Sampling takes seconds.
