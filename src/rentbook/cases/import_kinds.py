@@ -214,7 +214,8 @@ def follow_on_entries(run: Run, entries: pl.DataFrame) -> int:
     )
     written = insert(table, rows, ("import_source", "import_ref"))
     if written < entries.height:
-        held = read_held(table, run.source, {"at": pl.Datetime("us", "UTC")}).join(
+        wanted = entries.get_column("import_ref")
+        held = read_held(table, run.source, {"at": pl.Datetime("us", "UTC")}, wanted).join(
             entries.select("import_ref", pl.col("at").alias("wanted")), on="import_ref"
         )
         moved = [
