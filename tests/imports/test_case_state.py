@@ -408,6 +408,11 @@ def test_a_case_state_import_killed_after_writing_leaves_the_database_as_before(
         [rentbook, "import", "diary", str(path)], env=env, capture_output=True, text=True
     )
     assert again.returncode == 0 and "500 posted" in again.stdout, again.stdout + again.stderr
+    # a first load into the empty diary had the database to itself (the rollback journal)
+    assert "into an empty table: it had the database to itself" in again.stdout
+    db = sqlite3.connect(tmp_path / "rentbook.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
 
 
 def test_the_run_does_not_count_an_unmapped_code_as_an_action(tenancies, files):

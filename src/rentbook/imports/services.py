@@ -226,21 +226,28 @@ def _already_imported(
 
 @contextmanager
 def _first_load_journal(kind: str, result: ImportResult) -> Iterator[None]:
-    """SQLite: a first load of transactions into an empty ledger, with no other connection
-    open, takes the rollback journal and writes each page once (imports/sqlite_journal.py)."""
+    """SQLite: a first load of transactions into an empty ledger, or of a declared kind
+    (the diary, say) into its empty table, with no other connection open, takes the rollback
+    journal and writes each page once (imports/sqlite_journal.py)."""
+    if kind == "transactions":
+        target, what = Transaction, "ledger"
+    elif kind in declared.REGISTRY:
+        target, what = declared.REGISTRY[kind].model, "table"
+    else:
+        target = None
     if (
-        kind != "transactions"
+        target is None
         or connection.vendor != "sqlite"
         or connection.in_atomic_block
         or not bulk_loading.get()
-        or Transaction.objects.exists()
+        or target._default_manager.exists()
     ):
         yield
         return
     with rollback_journal(connection.connection) as alone:
         if alone:
             result.notes.append(
-                "A first load into an empty ledger: it had the database to itself, and"
+                f"A first load into an empty {what}: it had the database to itself, and"
                 " nothing else could read it until the load ended."
             )
         yield
