@@ -406,10 +406,14 @@ def insert(
     table: str, frame: pl.DataFrame, conflict: Sequence[str] | None, *, first_load: bool = False
 ) -> int:
     """Insert a frame's rows (its columns are the table's), skipping conflicts; how many.
-    ``first_load``: into an empty table, build its indexes once at the end (imports/loaders.py)."""
+    ``first_load``: into an empty table, build its indexes once at the end (imports/loaders.py).
+
+    Every foreign key a declared kind writes (the account, a court case's notice) was found by
+    joining the file against its table in this transaction, so the database need not check
+    each row again (5 million diary rows: about 20 s of PostgreSQL's triggers)."""
     if frame.height == 0:
         return 0
-    with loader(table, frame.columns, conflict, bulk_if_empty=first_load) as out:
+    with loader(table, frame.columns, conflict, keys_checked=True, bulk_if_empty=first_load) as out:
         return out.insert(for_loader(frame))
 
 
