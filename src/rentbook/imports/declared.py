@@ -168,20 +168,30 @@ def register(kind: Kind) -> Kind:
 # ---- checking -------------------------------------------------------------------------------
 
 
+INSTANT_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+)
+
+
 def london_instants(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     """UTC instants and reasons, for a column of London wall-clock times: a date
     (YYYY-MM-DD or DD/MM/YYYY, meaning midnight) or a date and time (``YYYY-MM-DD HH:MM``,
     ``YYYY-MM-DDTHH:MM[:SS]``, ``DD/MM/YYYY HH:MM``)."""
     t = text.str.replace("T", " ", literal=True)
     parsed = pl.repeat(None, len(t), dtype=pl.Datetime("us"), eager=True)
-    for fmt in (
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%d/%m/%Y %H:%M:%S",
-        "%d/%m/%Y %H:%M",
-        "%Y-%m-%d",
-        "%d/%m/%Y",
-    ):
+    # A file writes its instants one way: try first the format its first values are in
+    # (each failed attempt over millions of rows costs a second).
+    sample = t.drop_nulls().head(1000)
+    formats = sorted(
+        INSTANT_FORMATS,
+        key=lambda f: -sample.str.to_datetime(f, strict=False).is_not_null().sum(),
+    )
+    for fmt in formats:
         missing = parsed.is_null() & t.is_not_null()
         if not missing.any():
             break
