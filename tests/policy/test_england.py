@@ -18,6 +18,11 @@ from rentbook.policy.types import Duration, day_start
 from tests.policy.scenarios import DEMANDS_PAYMENT, Walk, decisions, recorded
 from tests.policy.strategies import escalation_accounts
 
+TECHNICAL = (
+    "the arrears are only money on its way"
+    " (technical arrears: a direct debit due, Housing Benefit or a UC managed payment)"
+)
+
 WEEK = timedelta(weeks=1)
 FULL_ESCALATION = [
     ("early_contact", "CALL"),
@@ -242,13 +247,13 @@ def test_breathing_space_holds_every_stage_including_court_and_warrant():
     assert not {s.category for s in w.steps if s.facts["flags"]} & DEMANDS_PAYMENT
 
 
-def test_arrears_that_are_only_benefit_on_its_way_are_held():
+def test_arrears_that_are_only_money_on_its_way_are_not_chased():
     w = walk(arrears=30_000, technical_arrears=30_000)
     step = w.week()
-    assert step.action == "hold_benefit_claim"
-    assert "the arrears are only benefit on its way (technical arrears)" in step.decision.reasons
-    w.set_arrears(30_000, technical=29_999)  # a penny is the tenant's: not held (and too small)
-    assert w.decide().action == "no_action"
+    assert (step.action, step.decision.rule) == ("no_action", "technical_only")
+    assert TECHNICAL in step.decision.reasons
+    w.set_arrears(30_000, technical=29_999)  # a penny is the tenant's: not technical (too small)
+    assert (w.decide().action, w.decide().rule) != ("no_action", "technical_only")
 
 
 def test_a_pause_holds_until_it_ends():

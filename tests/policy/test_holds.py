@@ -19,6 +19,11 @@ from rentbook.policy.snapshots import snapshot_facts
 from tests.policy.scenarios import DEMANDS_PAYMENT, evaluators
 from tests.policy.strategies import accounts, escalation_accounts
 
+TECHNICAL = (
+    "the arrears are only money on its way"
+    " (technical arrears: a direct debit due, Housing Benefit or a UC managed payment)"
+)
+
 POLICIES = ["england", "scotland", "hackney"]
 NOW = "2025-06-18T14:37:00"
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "examples.json"
@@ -61,13 +66,13 @@ def test_each_hold_applies_while_its_flag_is_active(policy, kind, hold):
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_arrears_that_are_only_benefit_on_its_way_are_held(policy):
+def test_arrears_that_are_only_money_on_its_way_are_not_chased(policy):
     technical = {"arrears": 500.0, "weekly_charge": 95.0, "technical_arrears": 500.0}
     decision = decide(policy, account={**technical, "true_arrears": 0.0})
-    assert decision.action == "hold_benefit_claim"
-    assert "the arrears are only benefit on its way (technical arrears)" in decision.reasons
+    assert (decision.action, decision.rule) == ("no_action", "technical_only")
+    assert TECHNICAL in decision.reasons
     decision = decide(policy, account={**technical, "true_arrears": 0.01})
-    assert decision.action != "hold_benefit_claim"
+    assert decision.rule != "technical_only"
 
 
 @pytest.mark.parametrize("policy", ["england", "scotland"])

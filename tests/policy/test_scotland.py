@@ -228,9 +228,10 @@ def test_breathing_space_holds_proceedings_and_the_notice_live_visit():
     assert not {s.category for s in w.steps if s.facts["flags"]} & DEMANDS_PAYMENT
 
 
-def test_arrears_that_are_only_benefit_on_its_way_are_held():
+def test_arrears_that_are_only_money_on_its_way_are_not_chased():
     w = walk(arrears=30_000, technical_arrears=30_000)
-    assert w.week().action == "hold_benefit_claim"
+    step = w.week()
+    assert (step.action, step.decision.rule) == ("no_action", "technical_only")
 
 
 def test_a_pause_holds_until_it_ends():

@@ -54,6 +54,14 @@ class Ledger:
     method: np.ndarray  # each tenancy's usual way of paying (index into params.methods)
     benefit: np.ndarray  # each tenancy's benefit at its end or at the end of the history
     fully_covered: np.ndarray  # benefit pays the whole charge: the tenant pays nothing
+    # What the case history (cases.py) needs to agree with the ledger.
+    arrangement: np.ndarray  # (tenancy, window week) an arrangement's weekly top-up, or 0
+    schedule: np.ndarray  # WEEKLY, FORTNIGHTLY, FOUR_WEEKLY or MONTHLY
+    pay_day: np.ndarray  # day of the month monthly payers pay
+    pay_weekday: np.ndarray  # 0 (Monday) to 6: the day weekly payers pay
+    uc_payday: np.ndarray  # day of the month Universal Credit is paid
+    uc_tenant: np.ndarray  # UC paid to the tenant, who pays on payday
+    uc_claim: np.ndarray  # grid week of the last Universal Credit claim (very negative: none)
 
 
 def _weeks(rng: np.random.Generator, n: int, mean: float) -> np.ndarray:
@@ -141,6 +149,7 @@ def simulate_ledger(
 
     amount = {s: np.zeros((t, win), dtype=np.int64) for s in STREAM_NAMES}
     offset = {s: np.zeros((t, win), dtype=np.int8) for s in ("pay", "extra", "uc", "return")}
+    arr_hist = np.zeros((t, win), dtype=np.int32)
 
     bal = np.zeros(t, dtype=np.int64)
     hb_acc = np.zeros(t, dtype=np.int64)
@@ -365,6 +374,7 @@ def simulate_ledger(
             amount["recharge"][:, c] = recharge_amt
             amount["refund"][:, c] = refund_amt
             amount["writeoff"][:, c] = wo_amt
+            arr_hist[:, c] = arrangement
 
     # A returned direct debit comes back a few working days after it was collected.
     offset["return"] = offset["pay"] + rng.integers(3, 7, (t, win)).astype(np.int8)
@@ -392,4 +402,11 @@ def simulate_ledger(
         method=method,
         benefit=ben,
         fully_covered=(ben != NONE) & (ben != UC) & (final_share <= 0),
+        arrangement=arr_hist,
+        schedule=schedule,
+        pay_day=dom,
+        pay_weekday=weekday,
+        uc_payday=uc_dom,
+        uc_tenant=(ben == UC) & ~is_dd & ~is_so,
+        uc_claim=uc_claim,
     )

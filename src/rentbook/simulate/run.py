@@ -1,4 +1,5 @@
-"""Run the simulation in chunks of tenancies and write the three import files."""
+"""Run the simulation in chunks of tenancies and write the import files: the ledger's three
+and, unless asked not to, the case history's six."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import polars as pl
 
 from rentbook.ledger.calendar import RentFreeRule
 from rentbook.simulate.accounts import simulate_ledger
+from rentbook.simulate.cases import simulate_cases
 from rentbook.simulate.params import SimulationParams
 from rentbook.simulate.portfolio import Tenancies, make_tenancies
 from rentbook.simulate.rows import charge_rows, landlord, tenancy_rows, transaction_rows
@@ -22,6 +24,7 @@ from rentbook.simulate.weeks import build_grid
 # (tenancy x week) arrays and rows stay well under a gigabyte. Part of the output's identity:
 # changing it changes the random streams, so the same seed would give different files.
 CHUNK = 8000
+CASE_FILES = ("diary", "flags", "holds", "notices", "court_cases", "arrangements")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Summary:
     tenants: int
     charges: int
     transactions: int
+    case_rows: dict[str, int]
     start: date
     end: date
 
@@ -52,8 +56,11 @@ def simulate(
     end: date,
     rule: RentFreeRule,
     params: SimulationParams | None = None,
+    cases: bool = True,
 ) -> Summary:
-    """Write tenancies.csv, charges.csv and transactions.csv for a synthetic landlord."""
+    """Write tenancies.csv, charges.csv and transactions.csv for a synthetic landlord and, with
+    ``cases``, its income team's history: diary, flags, holds, notices, court_cases and
+    arrangements (.csv)."""
     params = params or SimulationParams()
     if tenancies < 1 or years < 1:
         raise ValueError("tenancies and years must be at least 1")
@@ -61,10 +68,9 @@ def simulate(
     homes, ten = make_tenancies(tenancies, years, grid, params, _rng(seed, 0))
     land = landlord(homes, _rng(seed, 1))
     out.mkdir(parents=True, exist_ok=True)
-    counts = {"tenancies": 0, "charges": 0, "transactions": 0}
-    files = {
-        name: (out / f"{name}.csv").open("wb") for name in ("tenancies", "charges", "transactions")
-    }
+    names = ["tenancies", "charges", "transactions"] + (list(CASE_FILES) if cases else [])
+    counts = dict.fromkeys(names, 0)
+    files = {name: (out / f"{name}.csv").open("wb") for name in names}
     # Writing a chunk (polars, outside the GIL) overlaps simulating the next (numpy); at most
     # two chunks are in memory at once.
     pending: Future | None = None
@@ -85,6 +91,11 @@ def simulate(
                     "charges": charge_rows(homes, part, numbers, grid),
                     "transactions": transaction_rows(ledger, numbers, grid, params),
                 }
+                if cases:
+                    history = simulate_cases(
+                        homes, part, numbers, ledger, grid, params, _rng(seed, 3, k)
+                    )
+                    frames.update(history.frames())
                 del ledger
                 if pending is not None:
                     pending.result()
@@ -101,6 +112,7 @@ def simulate(
         tenants=counts["tenancies"],
         charges=counts["charges"],
         transactions=counts["transactions"],
+        case_rows={name: counts[name] for name in CASE_FILES if name in counts},
         start=grid.start,
         end=end,
     )

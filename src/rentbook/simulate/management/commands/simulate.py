@@ -34,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--measure", action="store_true", help="print the calibration figures afterwards"
         )
+        parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="write the ledger's three files only, not the case history's six",
+        )
 
     def handle(self, *args, **opts):
         # The command is the edge where the clock may be read; the model takes `end`.
@@ -49,6 +54,7 @@ class Command(BaseCommand):
                 end=end,
                 rule=rule,
                 params=SimulationParams(landlord=opts["landlord"]),
+                cases=not opts["no_cases"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -58,6 +64,13 @@ class Command(BaseCommand):
             f"{summary.charges:,} charge lines, {summary.transactions:,} transactions, "
             f"{summary.start} to {summary.end}, written to {opts['out']} in {took:.1f}s"
         )
+        if summary.case_rows:
+            self.stdout.write(
+                "Case history: "
+                + ", ".join(
+                    f"{n:,} {name.replace('_', ' ')}" for name, n in summary.case_rows.items()
+                )
+            )
         if opts["measure"]:
             for name, value in measure(opts["out"], end).items():
                 shown = f"{value:.4f}" if isinstance(value, float) else f"{value:,}"
