@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     # Our apps, in dependency order: each imports only from those above it.
     "rentbook.portfolio",
     "rentbook.audit",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "rentbook.performance",
     "rentbook.plans",
     "rentbook.web",
+    "rentbook.api",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +224,30 @@ RENTBOOK_PAYMENT_OPTIONS = os.environ.get(
 # Letter branding: a static file path for the logo (blank for none) and the accent colour.
 RENTBOOK_LETTER_LOGO = os.environ.get("RENTBOOK_LETTER_LOGO", "")
 RENTBOOK_LETTER_COLOUR = os.environ.get("RENTBOOK_LETTER_COLOUR", "#1d70b8")
+
+
+# The integration API (docs/api.md): token per client, scopes, cursor pages, a rate per client.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rentbook.api.auth.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rentbook.api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["rentbook.api.auth.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("RENTBOOK_API_RATE", "600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "rentbook integration API",
+    "DESCRIPTION": (
+        "For the housing system and other council systems: read accounts and the arrears run's "
+        "recommendations; post diary entries, flags and payments through the import door's "
+        "validation. Authenticate with a client token: Authorization: Bearer <token>."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

@@ -7,6 +7,7 @@ admin.site.site_title = "rentbook administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("rentbook.api.urls")),
     path("", include("rentbook.web.urls")),
 ]
 
