@@ -236,6 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "rentbook.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "rentbook integration API",

@@ -95,6 +95,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
     tenancy_ref = serializers.CharField(source="account.reference")
     patch = serializers.CharField(source="patch.code")
     reasons = serializers.ListField(child=serializers.CharField())
+    # declared, so the schema does not take the database's integer range
+    priority = serializers.IntegerField()
     balance_pence = serializers.IntegerField(source="balance")
     weekly_charge_pence = serializers.IntegerField(source="weekly_charge")
 
@@ -126,31 +128,44 @@ class RunSerializer(serializers.Serializer):
 # --- writes: the columns of the import kinds (docs/imports.md), checked by the door ----------
 
 
+DATE = r"^(\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})$"
+INSTANT = r"^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?|\d{2}/\d{2}/\d{4}( \d{2}:\d{2})?)$"
+MONEY = r"^\d{1,10}(\.\d{1,2})?$"
+
+
+def _date(**kw: object) -> serializers.RegexField:
+    return serializers.RegexField(DATE, help_text="YYYY-MM-DD or DD/MM/YYYY", **kw)
+
+
 class DiaryEntryIn(serializers.Serializer):
     diary_ref = serializers.CharField(max_length=80)
     tenancy_ref = serializers.CharField(max_length=30)
-    at = serializers.CharField(max_length=30, help_text="YYYY-MM-DD HH:MM (London time)")
+    at = serializers.RegexField(
+        INSTANT, max_length=30, help_text="YYYY-MM-DD HH:MM[:SS] or a date (London time)"
+    )
     code = serializers.CharField(max_length=20)
     officer = serializers.CharField(max_length=100, required=False, allow_blank=True)
     outcome = serializers.CharField(max_length=60, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    promise_amount = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    promise_date = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    promise_amount = serializers.RegexField(
+        MONEY, required=False, help_text="pounds promised, with promise_date"
+    )
+    promise_date = _date(required=False)
 
 
 class FlagIn(serializers.Serializer):
     flag_ref = serializers.CharField(max_length=80)
     tenancy_ref = serializers.CharField(max_length=30)
     type = serializers.CharField(max_length=40)
-    starts_on = serializers.CharField(max_length=10)
-    ends_on = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    starts_on = _date()
+    ends_on = _date(required=False)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class PaymentIn(serializers.Serializer):
     transaction_ref = serializers.CharField(max_length=80)
     tenancy_ref = serializers.CharField(max_length=30)
-    posted_on = serializers.CharField(max_length=10)
+    posted_on = _date()
     amount = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -178,4 +193,5 @@ class WrittenOut(serializers.Serializer):
 
 class RejectedOut(serializers.Serializer):
     status = serializers.ChoiceField(["rejected"])
+    detail = serializers.CharField()
     errors = WriteError(many=True)

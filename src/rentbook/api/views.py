@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from rentbook.api import serializers as s
 from rentbook.api.auth import ClientRateThrottle, ClientTokenAuthentication, HasScope
+from rentbook.api.errors import QueryRefused, rejected
 from rentbook.api.writes import write_row
 from rentbook.engine.models import Recommendation, Run
 from rentbook.engine.services import latest_run
@@ -36,6 +37,26 @@ class Pages(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int:
+        asked = request.query_params.getlist(self.page_size_query_param)
+        if not asked:
+            return self.page_size
+        if len(asked) > 1 or not asked[0].isdigit() or int(asked[0]) < 1:
+            raise QueryRefused(
+                self.page_size_query_param,
+                f"one whole number from 1 to {self.max_page_size} (a larger one gets the largest"
+                " page)",
+            )
+        return min(int(asked[0]), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        params = super().get_schema_operation_parameters(view)
+        for p in params:
+            if p["name"] == self.page_size_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1}
+                p["description"] = f"rows a page (default 100, at most {self.max_page_size})"
+        return params
 
 
 class RunPages(Pages):
@@ -74,11 +95,24 @@ class ClientView(GenericAPIView):
     throttle_classes = [ClientRateThrottle]
     #: The scope each method needs.
     scopes: dict[str, str] = {}
+    #: The query parameters the endpoint reads; any other is refused, so a misspelt filter
+    #: is an error rather than every row.
+    query_params: tuple[str, ...] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - set(self.query_params))
+        if unknown:
+            takes = ", ".join(self.query_params) or "none"
+            raise QueryRefused(unknown[0], f"not a query parameter here (it takes {takes})")
 
 
 PATCH = OpenApiParameter("patch", str, description="only accounts in this patch (its code)")
 DETAIL = OpenApiResponse(s.ErrorOut, description="not signed in, not allowed, or too many")
 REFUSALS = {401: DETAIL, 403: DETAIL, 429: DETAIL}
+# a list's page_size that is not a number, or a cursor that is not one it gave
+REJECTED = OpenApiResponse(s.RejectedOut, description="the request's content was refused")
+LIST_REFUSALS = {400: REJECTED, 404: DETAIL, **REFUSALS}
 
 
 @extend_schema_view(
@@ -86,13 +120,14 @@ REFUSALS = {401: DETAIL, 403: DETAIL, 429: DETAIL}
         tags=["accounts"],
         operation_id="accounts_list",
         parameters=[PATCH],
-        responses={200: s.AccountSerializer(many=True), **REFUSALS},
+        responses={200: s.AccountSerializer(many=True), **LIST_REFUSALS},
     )
 )
 class AccountList(ClientView, ListAPIView):
     """Rent accounts, in pages, with each balance today."""
 
     scopes = {"GET": "accounts:read"}
+    query_params = ("patch", "cursor", "page_size")
     serializer_class = s.AccountSerializer
     pagination_class = Pages
 
@@ -115,7 +150,7 @@ class AccountList(ClientView, ListAPIView):
     get=extend_schema(
         tags=["accounts"],
         operation_id="account_detail",
-        responses={200: s.AccountDetailSerializer, 404: DETAIL, **REFUSALS},
+        responses={200: s.AccountDetailSerializer, 400: REJECTED, 404: DETAIL, **REFUSALS},
     )
 )
 class AccountDetail(ClientView):
@@ -147,7 +182,7 @@ class AccountDetail(ClientView):
     get=extend_schema(
         tags=["recommendations"],
         operation_id="recommendations_list",
-        responses={200: s.RecommendationSerializer(many=True), **REFUSALS},
+        responses={200: s.RecommendationSerializer(many=True), **LIST_REFUSALS},
         parameters=[
             OpenApiParameter("category", str, description="only this category (letter, notice...)"),
             OpenApiParameter("action", str, description="only this action"),
@@ -159,6 +194,7 @@ class RecommendationList(ClientView, ListAPIView):
     """The latest finished arrears run's recommendations, in pages of up to 1,000."""
 
     scopes = {"GET": "recommendations:read"}
+    query_params = ("category", "action", "patch", "cursor", "page_size")
     serializer_class = s.RecommendationSerializer
     pagination_class = RunPages
 
@@ -183,7 +219,7 @@ class RecommendationList(ClientView, ListAPIView):
 WRITE_RESPONSES = {
     201: s.WrittenOut,
     200: OpenApiResponse(s.WrittenOut, description="already present (or updated)"),
-    400: s.RejectedOut,
+    400: REJECTED,
     **REFUSALS,
 }
 
@@ -201,11 +237,11 @@ class WriteView(ClientView):
                 {"field": field, "reason": " ".join(str(m) for m in messages)}
                 for field, messages in incoming.errors.items()
             ]
-            return Response({"status": "rejected", "errors": errors}, status=400)
+            return Response(rejected(errors), status=400)
         client = request.auth
         written = write_row(self.kind, self.row(dict(incoming.validated_data)), client)
         if written.status == "rejected":
-            return Response({"status": "rejected", "errors": written.errors}, status=400)
+            return Response(rejected(written.errors), status=400)
         code = status.HTTP_201_CREATED if written.status == "created" else status.HTTP_200_OK
         return Response({"status": written.status, "batch": written.batch}, status=code)
 
