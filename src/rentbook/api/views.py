@@ -200,7 +200,7 @@ class RecommendationList(ClientView, ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         run = latest_run()
-        qs = Recommendation.objects.select_related("account", "patch").filter(run=run)
+        qs = Recommendation.objects.filter(run=run)
         params = request.query_params
         if category := params.get("category"):
             qs = qs.filter(category=category)
@@ -211,9 +211,30 @@ class RecommendationList(ClientView, ListAPIView):
         paginator = self.paginator
         assert isinstance(paginator, RunPages)
         paginator.run = run
-        page = self.paginate_queryset(qs) if run is not None else []
+        # Rows as values, not model instances through a serializer: a page of 1,000 is read
+        # and written in a few milliseconds (RecommendationSerializer describes the same).
+        rows = qs.values(*REC_FIELDS.values())
+        page = self.paginate_queryset(rows) if run is not None else []
         assert page is not None
-        return self.get_paginated_response(s.RecommendationSerializer(page, many=True).data)
+        data = [{name: row[field] for name, field in REC_FIELDS.items()} for row in page]
+        return self.get_paginated_response(data)
+
+
+#: The API's name for each recommendation field, and the model field it is read from.
+REC_FIELDS = {
+    "id": "id",
+    "run_id": "run_id",
+    "tenancy_ref": "account__reference",
+    "patch": "patch__code",
+    "action": "action",
+    "category": "category",
+    "priority": "priority",
+    "rule": "rule",
+    "reasons": "reasons",
+    "balance_pence": "balance",
+    "weekly_charge_pence": "weekly_charge",
+    "benefit": "benefit",
+}
 
 
 WRITE_RESPONSES = {
