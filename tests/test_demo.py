@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from rentbook.arrangements.models import Arrangement
+from rentbook.cases.models import DiaryEntry
 from rentbook.engine.models import Run
 from rentbook.ledger.models import Transaction
 from rentbook.portfolio.models import Role, Tenancy, User
@@ -15,6 +17,10 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
     call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, verbosity=0)
     assert Tenancy.objects.count() == 40
     assert Transaction.objects.filter(source="demo").exists()
+    # the case history came in through the case state door, its codes read by Hackney's mapping
+    assert DiaryEntry.objects.filter(import_source="demo").exists()
+    assert Arrangement.objects.filter(import_source="demo").exists()
+    assert not DiaryEntry.objects.filter(import_source="demo", code="IC1", category="none")
     assert {u.role for u in User.objects.all()} == set(Role.values)
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD)
