@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import pytest
 
 from rentbook.cases.models import DiaryEntry, Flag, Pause
@@ -289,3 +290,27 @@ def test_an_arrangement_instalment_is_one_more_expected_payment(facts):
     assert rows[rent_only.pk]["missed_payments_consecutive"] == 0
     assert rows[rent_only.pk]["missed_payments_4_weeks"] == 4
     assert rows[with_instalments.pk]["missed_payments_13_weeks"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tenure", "assured"),
+    [
+        ("assured", True),
+        ("assured_shorthold", True),
+        ("starter", True),
+        ("secure", False),
+        ("introductory", False),
+        ("flexible", False),
+        ("scottish_secure", False),
+    ],
+)
+def test_a_housing_act_1988_tenure_carries_the_assured_tenancy_flag(tenure, assured):
+    from rentbook.portfolio.models import Tenancy
+    from tests.web.conftest import build_account
+
+    account = build_account()
+    Tenancy.objects.filter(pk=account.tenancy_id).update(tenure=tenure)
+    frame = build_features(date(2025, 6, 16))
+    flags = frame.filter(pl.col("account_id") == account.id)["flags"].to_list()[0]
+    assert ("assured_tenancy" in flags) is assured

@@ -93,6 +93,8 @@ CHARGES = ChargeLine._meta.db_table
 DIARY = DiaryEntry._meta.db_table
 PAUSES = Pause._meta.db_table
 FLAGS = Flag._meta.db_table
+#: Tenures under the Housing Act 1988: possession by a section 8 notice.
+ASSURED_TENURES = ["assured", "assured_shorthold", "starter"]
 
 
 def now_of(as_of: date) -> datetime:
@@ -170,6 +172,14 @@ def build_features(as_of: date, source: Source | None = None) -> pl.DataFrame:
         pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
         pl.col("actions").fill_null(pl.lit([], dtype=SCHEMA["actions"])),
     )
+    # A Housing Act 1988 tenancy (assured, assured shorthold, a housing association's starter)
+    # is one the policies serve a section 8 notice on rather than a NOSP: its tenure says so.
+    frame = frame.with_columns(
+        pl.when(pl.col("tenure").is_in(ASSURED_TENURES))
+        .then(pl.col("flags").list.concat(pl.lit(["assured_tenancy"])).list.unique().list.sort())
+        .otherwise(pl.col("flags"))
+        .alias("flags")
+    )
     frame = _join_sources(frame, as_of, open_sql, arrangements)
     keep = ["account_id", "patch_id", "reference", "ledger_benefit", "payment_method"]
     return frame.select(*keep, *[pl.col(n).cast(t) for n, t in SCHEMA.items()]).sort("account_id")
@@ -203,7 +213,8 @@ def _accounts(as_of: date) -> pl.DataFrame:
     d = _day(as_of)
     sql = (
         "SELECT a.id, a.reference, p.patch_id, a.benefit, a.payment_method,"
-        f" {as_text('tn.start_date')}, {as_text('tn.end_date')}, COALESCE(w.charge, 0)"
+        f" {as_text('tn.start_date')}, {as_text('tn.end_date')}, COALESCE(w.charge, 0),"
+        " tn.tenure"
         f" FROM {ACCOUNT} a"
         f" JOIN {TENANCY} tn ON tn.id = a.tenancy_id JOIN {PROPERTY} p ON p.id = tn.property_id"
         " LEFT JOIN (SELECT account_id, SUM(weekly_amount) AS charge"
@@ -225,6 +236,7 @@ def _accounts(as_of: date) -> pl.DataFrame:
             "tenancy_start": pl.Date(),
             "tenancy_end": pl.Date(),
             "weekly_charge": pl.Int64(),
+            "tenure": pl.Utf8(),
         },
     )
     return frame.with_columns(
