@@ -11,9 +11,7 @@ GOV.UK Notify) cannot come from a housing system.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 import pytest
 
@@ -24,14 +22,10 @@ from rentbook.imports.sync import sync
 from rentbook.policy.evaluate import Evaluator
 from rentbook.policy.loader import load_policy
 from rentbook.policy.snapshots import snapshot_facts
-from tests.imports.conftest import TENANCY_HEADER, TX_HEADER, tenant_row
+from tests.engine.migration_cases import AS_OF, Case, ref, snapshot, write
+from tests.engine.migration_cases import export as export_cases
 
 pytestmark = pytest.mark.django_db
-
-AS_OF = date(2025, 6, 18)
-NOW = "2025-06-18T23:59:59"
-FIRST_MONDAY = date(2025, 4, 7)
-MONDAYS = [FIRST_MONDAY + timedelta(weeks=k) for k in range(11)]  # to 16 June
 
 #: A court-ordered arrangement after a suspended order, paid only the rent: broken.
 COURT_BREACH = {
@@ -51,37 +45,6 @@ COURT_BREACH_SNAP = {
 }
 INFORMAL = {"arrangement": {"type": "informal", "start": "2025-04-07"}}
 INFORMAL_SNAP = {"arrangement": {"type": "informal", "state": "breached", "start": "2025-04-07"}}
-
-
-@dataclass
-class Case:
-    rule: str
-    arrears: str = "500.00"
-    #: Hackney codes and when (London time)
-    diary: list[tuple[str, str]] = field(default_factory=list)
-    notice: tuple[str, str] | None = None
-    court: dict | None = None
-    arrangement: dict | None = None
-    flags: list[tuple[str, str, str]] = field(default_factory=list)
-    hold: tuple[str, str, str] | None = None
-    #: the last week the rent was paid (Tuesday of the week of this Monday)
-    paid_to: date = MONDAYS[-1]
-    snapshot: dict = field(default_factory=dict)
-    action: str = ""
-
-    @property
-    def expected(self) -> str:
-        return self.action or self.rule
-
-
-def snap_account(case: Case, arrears: float, *, paid_this_week: float = 100.0, days=1) -> dict:
-    return {
-        "arrears": arrears,
-        "weekly_charge": 100.0,
-        "paid_this_week": paid_this_week,
-        "days_since_last_payment": days,
-        "tenancy_start": "2020-04-06",
-    }
 
 
 CASES = [
@@ -221,176 +184,8 @@ CASES = [
 ]
 
 
-def ref(i: int) -> str:
-    return f"M{i:03d}"
-
-
-def write(path: Path, header: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-
-
-def export(directory: Path) -> None:
-    """The housing system's export of every case, one file per kind."""
-    tenants, charges, txs, diary, notices, courts, arrs, flags, holds = ([] for _ in range(9))
-    for i, c in enumerate(CASES):
-        t = ref(i)
-        tenants.append(tenant_row(t, property_ref=f"P{t}", payment_method="card"))
-        charges.append(
-            {
-                "tenancy_ref": t,
-                "charge_code": "rent",
-                "weekly_amount": "100.00",
-                "effective_from": FIRST_MONDAY.isoformat(),
-            }
-        )
-        blank = dict.fromkeys(TX_HEADER, "")
-        txs.append(
-            {
-                **blank,
-                "transaction_ref": f"{t}-BF",
-                "tenancy_ref": t,
-                "posted_on": "2024-06-01",
-                "kind": "adjustment",
-                "amount": c.arrears,
-                "description": "arrears brought forward",
-            }
-            if c.arrears != "0.00"
-            else None
-        )
-        for m in MONDAYS:
-            txs.append(
-                {
-                    **blank,
-                    "transaction_ref": f"{t}-C{m}",
-                    "tenancy_ref": t,
-                    "posted_on": m.isoformat(),
-                    "kind": "charge",
-                    "amount": "100.00",
-                }
-            )
-            if m <= c.paid_to:
-                txs.append(
-                    {
-                        **blank,
-                        "transaction_ref": f"{t}-P{m}",
-                        "tenancy_ref": t,
-                        "posted_on": (m + timedelta(days=1)).isoformat(),
-                        "kind": "payment",
-                        "amount": "-100.00",
-                        "method": "card",
-                    }
-                )
-        for k, (code, at) in enumerate(c.diary):
-            diary.append(
-                {
-                    "diary_ref": f"{t}-D{k}",
-                    "tenancy_ref": t,
-                    "at": at,
-                    "code": code,
-                    "officer": "Housing system",
-                }
-            )
-        if c.notice:
-            notices.append(
-                {
-                    "notice_ref": f"{t}-N",
-                    "tenancy_ref": t,
-                    "type": c.notice[0],
-                    "served_on": c.notice[1],
-                }
-            )
-        if c.court:
-            courts.append(
-                {
-                    "court_ref": f"{t}-C",
-                    "tenancy_ref": t,
-                    "notice_ref": f"{t}-N" if c.notice else "",
-                    **c.court,
-                }
-            )
-        if c.arrangement:
-            arrs.append(
-                {
-                    "arrangement_ref": f"{t}-A",
-                    "tenancy_ref": t,
-                    "frequency": "weekly",
-                    "weekday": "monday",
-                    "instalment": "10.00",
-                    "payment_method": "card",
-                    "starting_balance": c.arrears,
-                    **c.arrangement,
-                }
-            )
-        for k, (kind, start, end) in enumerate(c.flags):
-            flags.append(
-                {
-                    "flag_ref": f"{t}-F{k}",
-                    "tenancy_ref": t,
-                    "type": kind,
-                    "starts_on": start,
-                    "ends_on": end,
-                }
-            )
-        if c.hold:
-            holds.append(
-                {
-                    "hold_ref": f"{t}-H",
-                    "tenancy_ref": t,
-                    "hold_reason": c.hold[0],
-                    "starts_on": c.hold[1],
-                    "until": c.hold[2],
-                }
-            )
-    write(directory / "tenancies.csv", TENANCY_HEADER, tenants)
-    write(directory / "charges.csv", list(charges[0]), charges)
-    write(directory / "transactions.csv", TX_HEADER, [r for r in txs if r])
-    write(directory / "diary.csv", ["diary_ref", "tenancy_ref", "at", "code", "officer"], diary)
-    write(directory / "notices.csv", ["notice_ref", "tenancy_ref", "type", "served_on"], notices)
-    court_cols = [
-        "court_ref",
-        "tenancy_ref",
-        "notice_ref",
-        "applied_on",
-        "hearing_on",
-        "outcome",
-        "terms_weekly",
-    ]
-    write(directory / "court_cases.csv", court_cols, courts)
-    arr_cols = [
-        "arrangement_ref",
-        "tenancy_ref",
-        "type",
-        "frequency",
-        "weekday",
-        "instalment",
-        "start",
-        "payment_method",
-        "starting_balance",
-    ]
-    write(directory / "arrangements.csv", arr_cols, arrs)
-    write(
-        directory / "flags.csv", ["flag_ref", "tenancy_ref", "type", "starts_on", "ends_on"], flags
-    )
-    write(
-        directory / "holds.csv",
-        ["hold_ref", "tenancy_ref", "hold_reason", "starts_on", "until"],
-        holds,
-    )
-
-
-def snapshot(case: Case) -> dict:
-    arrears = float(case.arrears)
-    account = snap_account(case, arrears)
-    if case.paid_to < MONDAYS[-1]:
-        unpaid = len([m for m in MONDAYS if m > case.paid_to])
-        last_paid = case.paid_to + timedelta(days=1)
-        account = snap_account(
-            case, arrears + 100 * unpaid, paid_this_week=0.0, days=(AS_OF - last_paid).days
-        )
-    return {"id": case.rule, "now": NOW, "account": account, **case.snapshot}
+def export(directory) -> None:
+    export_cases(directory, CASES)
 
 
 @pytest.fixture
