@@ -415,6 +415,67 @@ def test_a_case_state_import_killed_after_writing_leaves_the_database_as_before(
     db.close()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="runs its own PostgreSQL database")
+def test_a_case_state_import_killed_after_writing_leaves_postgresql_as_before(tmp_path):
+    """The same on PostgreSQL: kill -9 between the rows and the commit; nothing stays."""
+    import psycopg
+
+    settings = connection.settings_dict
+    server = f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432}"
+    server += f" user={settings['USER'] or 'postgres'}"
+    name = f"rentbook_kill_{os.getpid()}"
+    with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        host, port, user = server.split()
+        url = f"postgres://{user[5:]}@{host[5:]}:{port[5:]}/{name}"
+        env = {**os.environ, "DATABASE_URL": url}
+        rentbook = str(Path(sys.executable).with_name("rentbook"))
+        for args in (
+            ["migrate", "-v0"],
+            ["import", "tenancies", str(write_csv(tmp_path / "t.csv", [tenant_row("T1")]))],
+        ):
+            done = subprocess.run([rentbook, *args], env=env, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        indexes = "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_diaryentry'"
+        with psycopg.connect(f"{server} dbname={name}") as db:
+            before = sorted(db.execute(indexes).fetchall())
+        path = write_csv(tmp_path / "d.csv", [diary(f"D{i}") for i in range(500)], DIARY)
+        script = f"""
+            import os, signal, django
+            os.environ["DJANGO_SETTINGS_MODULE"] = "rentbook.settings"
+            django.setup()
+            from rentbook.imports import declared
+            from rentbook.imports.services import import_file
+            write = declared.insert
+            def write_then_die(*args, **kw):
+                write(*args, **kw)
+                os.kill(os.getpid(), signal.SIGKILL)
+            declared.insert = write_then_die
+            import_file("diary", {str(path)!r})
+        """
+        done = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True
+        )
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        with psycopg.connect(f"{server} dbname={name}") as db:
+            assert db.execute("SELECT count(*) FROM cases_diaryentry").fetchone() == (0,)
+            batches = "SELECT count(*) FROM imports_importbatch WHERE kind = 'diary'"
+            assert db.execute(batches).fetchone() == (0,)
+            # the indexes a first load drops and rebuilds are all still there
+            assert sorted(db.execute(indexes).fetchall()) == before
+        again = subprocess.run(
+            [rentbook, "import", "diary", str(path)], env=env, capture_output=True, text=True
+        )
+        assert again.returncode == 0 and "500 posted" in again.stdout, again.stdout + again.stderr
+        with psycopg.connect(f"{server} dbname={name}") as db:
+            assert sorted(db.execute(indexes).fetchall()) == before
+    finally:
+        with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def test_the_run_does_not_count_an_unmapped_code_as_an_action(tenancies, files):
     from rentbook.engine.features import build_features
 
