@@ -362,6 +362,53 @@ def test_arrangements_import_with_their_terms_and_breach_history(tenancies, file
     assert a.first_payment == date(2025, 5, 5) and a.review_on == date(2025, 8, 5)
 
 
+def test_income_and_expenditure_statements_import_with_their_lines(tenancies, files):
+    from rentbook.arrangements.models import Statement
+    from rentbook.arrangements.statements import summarise
+
+    header = ["statement_ref", "tenancy_ref", "taken_on", "adults", "children", "earnings"]
+    header += ["universal_credit", "rent", "food", "priority_debts", "other_debts"]
+    rows = [
+        {
+            "statement_ref": "IE1",
+            "tenancy_ref": "T1",
+            "taken_on": "2025-05-01",
+            "adults": "2",
+            "children": "1",
+            "earnings": "1200.00",
+            "universal_credit": "450.50",
+            "rent": "480.00",
+            "food": "400.00",
+            "priority_debts": "",
+            "other_debts": "50.00",
+        },
+        {"statement_ref": "IE2", "tenancy_ref": "T1", "taken_on": "2025-05-02", "food": "-5"},
+        {"statement_ref": "IE3", "tenancy_ref": "T1", "taken_on": "2025-05-02", "rent": "lots"},
+    ]
+    result = import_file("statements", files.csv("ie.csv", rows, header))
+    assert result.rows_posted == 1
+    assert {(p.line, p.column) for p in result.problems} == {(3, "food"), (4, "rent")}
+    statement = Statement.objects.get(import_ref="IE1")
+    lines = {line.item: (line.section, line.monthly) for line in statement.lines.all()}
+    assert lines == {
+        "earnings": ("income", 120000),
+        "universal_credit": ("income", 45050),
+        "rent": ("fixed", 48000),
+        "food": ("flexible", 40000),
+        "other_debts": ("other", 5000),
+    }
+    assert (statement.adults, statement.children) == (2, 1)
+    amounts = {line.item: line.monthly for line in statement.lines.all()}
+    assert summarise(amounts, 2, 1).surplus == 120000 + 45050 - 48000 - 40000
+    # the same file again changes nothing; a changed amount rewrites the lines, audited
+    again = import_file("statements", files.csv("ie.csv", rows[:1], header))
+    assert (again.rows_posted, again.rows_updated) == (0, 0)
+    changed = import_file("statements", files.csv("ie.csv", [{**rows[0], "food": "350"}], header))
+    assert changed.rows_updated == 1
+    assert statement.lines.get(item="food").monthly == 35000
+    assert statement.lines.count() == 5
+
+
 def test_a_dry_run_writes_nothing(tenancies, files):
     result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), dry_run=True)
     assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0

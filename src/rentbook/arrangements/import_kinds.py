@@ -12,10 +12,11 @@ from __future__ import annotations
 import polars as pl
 
 from rentbook.arrangements.breach import DEFAULT_TOLERANCE_DAYS, DEFAULT_TOLERANCE_PENCE, State
-from rentbook.arrangements.models import Arrangement, Kind
+from rentbook.arrangements.models import Arrangement, Kind, Statement, StatementLine
 from rentbook.arrangements.schedules import Frequency
 from rentbook.arrangements.services import REVIEW_MONTHS
-from rentbook.imports.declared import Field, Prepared, register
+from rentbook.arrangements.statements import ITEMS, SECTION_OF
+from rentbook.imports.declared import Applied, Field, Prepared, parse_column, register
 from rentbook.imports.declared import Kind as ImportKind
 from rentbook.ledger.models import PaymentMethod
 
@@ -133,5 +134,71 @@ ARRANGEMENTS = register(
         constants=lambda run: {"created_at": run.now},
         prepare=_prepare,
         description="payment arrangements: terms, instalments, state and breach history",
+    )
+)
+
+
+# ---- income and expenditure statements ----------------------------------------------------
+
+ITEM_FIELDS = tuple(
+    Field(item, "money", db="", help=f"{label}: pounds a month") for _, item, label in ITEMS
+)
+
+
+def _prepare_statements(p: Prepared) -> pl.DataFrame:
+    parts = []
+    for f in ITEM_FIELDS:
+        pence = parse_column(f, p.text[f.column], p.checks)
+        p.checks.where(f.column, pence < 0, "an amount a month cannot be negative")
+        parts.append(
+            pl.when(pence.is_not_null() & (pence != 0))
+            .then(pl.format(f"{f.column}={{}}", pence))
+            .otherwise(None)
+        )
+    lines = pl.select(pl.concat_str(parts, separator=",", ignore_nulls=True).alias("x"))
+    return p.rows.with_columns(import_lines=lines.to_series().fill_null(""))
+
+
+def _after_statements(done: Applied) -> None:
+    """Each new or changed statement's lines, written from the file's amounts."""
+    fresh = pl.concat(
+        [done.new.select("id", "import_lines"), done.changed.select("id", "import_lines")]
+    )
+    if fresh.height == 0:
+        return
+    ids = fresh["id"].to_list()
+    StatementLine.objects.filter(statement_id__in=ids).delete()
+    lines = []
+    for statement_id, text in fresh.iter_rows():
+        for pair in filter(None, (text or "").split(",")):
+            item, pence = pair.split("=")
+            lines.append(
+                StatementLine(
+                    statement_id=statement_id,
+                    section=SECTION_OF[item],
+                    item=item,
+                    monthly=int(pence),
+                )
+            )
+    StatementLine.objects.bulk_create(lines, batch_size=5000)
+
+
+STATEMENTS = register(
+    ImportKind(
+        name="statements",
+        model=Statement,
+        key="statement_ref",
+        fields=(
+            Field("taken_on", "date", required=True),
+            Field("adults", "int", lo=1, hi=20, default=1),
+            Field("children", "int", lo=0, hi=20, default=0),
+            Field("note", "text", default=""),
+            *ITEM_FIELDS,
+        ),
+        derived=("import_lines",),
+        prepare=_prepare_statements,
+        after=_after_statements,
+        constants=lambda run: {"created_at": run.now},
+        description="income and expenditure statements in the Standard Financial Statement's items",
     )
 )

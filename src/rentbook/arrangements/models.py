@@ -39,9 +39,15 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+    # An imported statement's lines as the file gave them ("item=pence,..."), so a later file
+    # that changes an amount is seen as a change.
+    import_lines = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-taken_on", "-id"]
+        constraints = [import_key("statement_import_key")]
 
     def __str__(self) -> str:
         return f"income and expenditure {self.taken_on}"

@@ -217,6 +217,12 @@ def london_instants(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     return utc, reasons
 
 
+def parse_column(f: Field, text: pl.Series, checks: Checks) -> pl.Series:
+    """A column's text as its field's type, each problem added to ``checks`` by column (for a
+    kind's ``prepare`` reading columns of its own, ``db=""``)."""
+    return _parse(f, text, checks)
+
+
 def _parse(f: Field, text: pl.Series, checks: Checks) -> pl.Series:
     if f.required:
         checks.missing(f.column, text)
