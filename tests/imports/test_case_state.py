@@ -409,6 +409,87 @@ def test_income_and_expenditure_statements_import_with_their_lines(tenancies, fi
     assert statement.lines.count() == 5
 
 
+def test_write_offs_import_with_their_approval_and_ledger_entry(tenancies, files):
+    from rentbook.recovery.models import WriteOff
+    from rentbook.recovery.services import committee_report
+    from tests.imports.conftest import tx_row
+
+    entries = [
+        tx_row("C1", "T1", "charge", "100.00", posted_on="2025-05-01"),
+        tx_row("C2", "T2", "charge", "1000.00", posted_on="2025-05-01"),
+        tx_row("WO-TX-1", "T1", "write_off", "-15.00", posted_on="2025-05-20"),
+        tx_row("WO-TX-2", "T2", "write_off", "-900.00", posted_on="2025-05-21"),
+    ]
+    assert import_file("transactions", files.csv("tx.csv", entries)).ok
+    header = ["write_off_ref", "tenancy_ref", "amount", "reason", "written_off_on"]
+    header += ["proposed_by", "approved_by", "committee_ref", "transaction_ref"]
+    rows = [
+        {
+            "write_off_ref": "W1",
+            "tenancy_ref": "T1",
+            "amount": "15.00",
+            "reason": "small",
+            "written_off_on": "2025-05-20",
+            "proposed_by": "A. Okafor",
+            "approved_by": "B. Hughes",
+            "transaction_ref": "WO-TX-1",
+        },
+        {
+            "write_off_ref": "W2",
+            "tenancy_ref": "T2",
+            "amount": "900.00",
+            "reason": "untraceable",
+            "written_off_on": "2025-05-21",
+            "approved_by": "Mani Kaur",
+            "transaction_ref": "WO-TX-2",
+        },
+        # a small balance over the limit; an entry that is not there; the wrong account's entry
+        {
+            **dict.fromkeys(header, ""),
+            "write_off_ref": "W3",
+            "tenancy_ref": "T1",
+            "amount": "50.00",
+            "reason": "small_balance",
+            "written_off_on": "2025-05-20",
+        },
+        {
+            **dict.fromkeys(header, ""),
+            "write_off_ref": "W4",
+            "tenancy_ref": "T1",
+            "amount": "15.00",
+            "reason": "deceased",
+            "written_off_on": "2025-05-20",
+            "transaction_ref": "NOPE",
+        },
+        {
+            **dict.fromkeys(header, ""),
+            "write_off_ref": "W5",
+            "tenancy_ref": "T1",
+            "amount": "900.00",
+            "reason": "deceased",
+            "written_off_on": "2025-05-20",
+            "transaction_ref": "WO-TX-2",
+        },
+    ]
+    result = import_file("write_offs", files.csv("wo.csv", rows, header))
+    assert result.rows_posted == 2
+    assert {(p.line, p.column) for p in result.problems} == {
+        (4, "reason"),
+        (5, "transaction_ref"),
+        (6, "transaction_ref"),
+    }
+    small = WriteOff.objects.get(import_ref="W1")
+    assert (small.reason, small.level, small.status) == ("small_balance", "officer", "approved")
+    assert (small.proposer_name, small.decider_name) == ("A. Okafor", "B. Hughes")
+    assert small.proposed_on == small.decided_on
+    big = WriteOff.objects.get(import_ref="W2")
+    assert big.level == "manager" and big.transaction_id is not None
+    rows_, total, _ = committee_report(date(2025, 5, 1), date(2025, 5, 31))
+    assert {r.write_off.import_ref for r in rows_} == {"W1", "W2"} and total == 91500
+    again = import_file("write_offs", files.csv("wo.csv", rows[:2], header))
+    assert (again.rows_posted, again.rows_updated, again.rows_present) == (0, 0, 2)
+
+
 def test_a_dry_run_writes_nothing(tenancies, files):
     result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), dry_run=True)
     assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from rentbook.imports.models import import_key, import_ref_field, import_source_field
 from rentbook.ledger.models import Account
 
 
@@ -109,19 +110,25 @@ class WriteOff(models.Model):
     note = models.TextField(blank=True)
     level = models.CharField(max_length=10, choices=Level.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    # empty only for a write-off imported from a housing system, which names people as text
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    proposed_by_name = models.CharField(max_length=100, blank=True)
     proposed_on = models.DateField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    decided_by_name = models.CharField(max_length=100, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     committee_ref = models.CharField(max_length=60, blank=True)
     transaction_id = models.BigIntegerField(null=True, blank=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-proposed_on", "-id"]
+        constraints = [import_key("write_off_import_key")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.get_reason_display()}"
@@ -129,3 +136,11 @@ class WriteOff(models.Model):
     @property
     def reference(self) -> str:
         return f"WO-{self.pk}"
+
+    @property
+    def proposer_name(self) -> str:
+        return self.proposed_by.display_name if self.proposed_by else self.proposed_by_name
+
+    @property
+    def decider_name(self) -> str:
+        return self.decided_by.display_name if self.decided_by else self.decided_by_name

@@ -523,18 +523,16 @@ def committee_report(start: date, end: date) -> tuple[list[ReportRow], int, list
     approved = WriteOff.objects.filter(status=WriteOff.Status.APPROVED).select_related(
         "account__tenancy", "proposed_by", "decided_by"
     )
-    posted = dict(
-        Transaction.objects.filter(
-            source="writeoff", kind=Kind.WRITE_OFF, posted_on__range=(start, end)
-        ).values_list("source_ref", "posted_on")
-    )
+    in_period = Transaction.objects.filter(kind=Kind.WRITE_OFF, posted_on__range=(start, end))
+    posted = dict(in_period.filter(source="writeoff").values_list("source_ref", "posted_on"))
+    # a write-off imported from a housing system names its ledger entry by id
+    by_id = dict(in_period.exclude(source="writeoff").values_list("id", "posted_on"))
     rows = []
     for w in approved:
-        if w.reference not in posted:
+        on = posted.get(w.reference) or by_id.get(w.transaction_id or 0)
+        if on is None:
             continue
-        rows.append(
-            ReportRow(w, _names(w.account), posted[w.reference], w.amount, history(w.account))
-        )
+        rows.append(ReportRow(w, _names(w.account), on, w.amount, history(w.account)))
     rows.sort(key=lambda r: (r.posted_on, r.write_off.pk))
     waiting = list(WriteOff.objects.filter(status=WriteOff.Status.PROPOSED, level=rules.COMMITTEE))
     return rows, sum(r.amount for r in rows), waiting
@@ -598,8 +596,8 @@ def committee_csv(start: date, end: date) -> str:
                 x.get_reason_display(),
                 format_plain(r.amount),
                 r.posted_on.isoformat(),
-                x.proposed_by.username,
-                x.decided_by.username if x.decided_by else "",
+                x.proposed_by.username if x.proposed_by else x.proposed_by_name,
+                x.decided_by.username if x.decided_by else x.decided_by_name,
                 x.level,
                 x.committee_ref,
                 r.history,

@@ -1,0 +1,121 @@
+"""Write-offs a housing system holds, with their reason, approval and ledger entry, as an
+import kind of the one door (imports/declared.py; docs/imports.md).
+
+The money itself is the transactions file's: a ``write_off`` entry on the account. The write-off
+record is the approval trail the committee report and the recovery pages read: why, at what
+level, by whom and when; ``transaction_ref`` ties it to its entry.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from rentbook.imports.declared import Field, Kind, Prepared, register
+from rentbook.imports.loaders import fetch_by_refs
+from rentbook.ledger.models import Transaction
+from rentbook.recovery import rules
+from rentbook.recovery.models import WriteOff
+from rentbook.recovery.services import limits
+
+
+def _prepare(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    c = p.checks
+    c.where("amount", rows["amount"] <= 0, "a write-off must be more than £0")
+    lim = limits()
+    levels = [
+        rules.level(a or 0, r or "", lim)
+        for a, r in zip(rows["amount"], rows["reason"], strict=True)
+    ]
+    c.where(
+        "reason",
+        (rows["reason"] == WriteOff.Reason.SMALL_BALANCE.value) & (rows["amount"] > lim.small),
+        f"a small balance is £{lim.small / 100:.2f} or less",
+    )
+    rows = rows.with_columns(
+        proposed_on=pl.col("proposed_on").fill_null(pl.col("decided_on")),
+        level=pl.col("level").fill_null(pl.Series(levels, dtype=pl.String)),
+    )
+    c.where("proposed_on", rows["proposed_on"] > rows["decided_on"], "after it was written off")
+    # the ledger entry it names: a write_off of the same account and amount, same source
+    refs = p.text["transaction_ref"]
+    named = refs.drop_nulls().unique().to_list()
+    entries = fetch_by_refs(
+        Transaction._meta.db_table,
+        p.run.source,
+        named,
+        {
+            "id": pl.Int64(),
+            "source_ref": pl.String(),
+            "account_id": pl.Int64(),
+            "kind": pl.String(),
+            "amount": pl.Int64(),
+        },
+    )
+    found = pl.DataFrame({"source_ref": refs}).join(
+        entries, on="source_ref", how="left", maintain_order="left"
+    )
+    c.where(
+        "transaction_ref",
+        refs.is_not_null() & found["id"].is_null(),
+        "no entry '{}' in the source's transactions (import transactions first)",
+        refs,
+    )
+    mismatch = found["id"].is_not_null() & (
+        (found["kind"] != "write_off")
+        | (found["account_id"] != rows["account_id"])
+        | (found["amount"] != -rows["amount"])
+    )
+    c.where(
+        "transaction_ref",
+        mismatch,
+        "'{}' is not this account's write_off entry of this amount",
+        refs,
+    )
+    return rows.with_columns(transaction_id=found["id"])
+
+
+WRITE_OFFS = register(
+    Kind(
+        name="write_offs",
+        model=WriteOff,
+        key="write_off_ref",
+        fields=(
+            Field("amount", "money", required=True),
+            Field(
+                "reason",
+                "choice",
+                required=True,
+                choices=tuple(WriteOff.Reason.values),
+                aliases={
+                    "small": "small_balance",
+                    "died": "deceased",
+                    "dead": "deceased",
+                    "gone_away": "untraceable",
+                    "bankrupt": "insolvency",
+                    "bankruptcy": "insolvency",
+                    "dro": "insolvency",
+                    "sequestration": "insolvency",
+                },
+            ),
+            Field("written_off_on", "date", required=True, db="decided_on"),
+            Field("proposed_on", "date", help="default: the day it was written off"),
+            Field("proposed_by", "text", max_length=100, db="proposed_by_name", default=""),
+            Field("approved_by", "text", max_length=100, db="decided_by_name", default=""),
+            Field(
+                "level",
+                "choice",
+                choices=tuple(WriteOff.Level.values),
+                help="default: the level its amount and reason need",
+            ),
+            Field("committee_ref", "text", max_length=60, default=""),
+            Field("note", "text", default=""),
+            Field("transaction_ref", "text", max_length=80, db=""),
+        ),
+        depends=("tenancies", "transactions"),
+        derived=("transaction_id",),
+        constants=lambda run: {"status": WriteOff.Status.APPROVED.value},
+        prepare=_prepare,
+        description="write-offs: reason, approval and their ledger entry",
+    )
+)
