@@ -490,6 +490,61 @@ def test_write_offs_import_with_their_approval_and_ledger_entry(tenancies, files
     assert (again.rows_posted, again.rows_updated, again.rows_present) == (0, 0, 2)
 
 
+def test_agency_placements_import_onto_the_former_tenant_account_they_open(db, files):
+    from rentbook.recovery.models import AgencyReferral, FormerTenantAccount
+    from tests.imports.conftest import tx_row
+
+    rows = [tenant_row("T1", 1, end_date="2025-03-02"), tenant_row("T2", 1)]
+    assert import_file("tenancies", files.csv("tenancies.csv", rows)).ok
+    entries = [
+        tx_row("C1", "T1", "charge", "450.00", posted_on="2025-02-24"),
+        tx_row("C2", "T2", "charge", "100.00", posted_on="2025-02-24"),
+    ]
+    assert import_file("transactions", files.csv("tx.csv", entries)).ok
+    header = ["placement_ref", "tenancy_ref", "agency", "referred_on", "amount", "status"]
+    header += ["outcome_on"]
+    placements = [
+        {
+            "placement_ref": "AG1",
+            "tenancy_ref": "T1",
+            "agency": "North Recoveries Ltd",
+            "referred_on": "2025-05-01",
+            "amount": "450.00",
+            "status": "paying",
+            "outcome_on": "2025-06-01",
+        },
+        # a current tenancy has no former tenant debt to place; an outcome before placement
+        {
+            **dict.fromkeys(header, ""),
+            "placement_ref": "AG2",
+            "tenancy_ref": "T2",
+            "agency": "X",
+            "referred_on": "2025-05-01",
+            "amount": "10.00",
+        },
+        {
+            **dict.fromkeys(header, ""),
+            "placement_ref": "AG3",
+            "tenancy_ref": "T1",
+            "agency": "X",
+            "referred_on": "2025-05-01",
+            "amount": "10.00",
+            "outcome_on": "2025-04-01",
+        },
+    ]
+    result = import_file("agency_placements", files.csv("ag.csv", placements, header))
+    assert result.rows_posted == 1
+    assert {(p.line, p.column) for p in result.problems} == {(3, "tenancy_ref"), (4, "outcome_on")}
+    assert "no former tenant account for tenancy 'T2'" in str(result.problems[0])
+    fta = FormerTenantAccount.objects.get(rent_account__reference="T1")
+    assert fta.transferred == 45000
+    placed = AgencyReferral.objects.get(import_ref="AG1")
+    assert (placed.former_id, placed.status, placed.amount) == (fta.id, "paying", 45000)
+    again = import_file("agency_placements", files.csv("ag.csv", placements[:1], header))
+    assert (again.rows_posted, again.rows_updated) == (0, 0)
+    assert FormerTenantAccount.objects.count() == 1
+
+
 def test_a_dry_run_writes_nothing(tenancies, files):
     result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), dry_run=True)
     assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0

@@ -109,6 +109,11 @@ class Kind:
     derived: tuple[str, ...] = ()
     #: Which account a row's tenancy_ref names: the rent account, or the former tenant one.
     former: bool = False
+    #: The model field the row's owner fills: the account (``account_id``), or a column
+    #: ``prepare`` derives from ``account_id`` for a record that hangs off another.
+    owner: str = "account_id"
+    #: Called once, inside the import's transaction, before the file's rows are checked.
+    before: Callable[[Run], None] | None = None
     description: str = ""
 
     @property
@@ -294,8 +299,12 @@ def check(kind: Kind, raw: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.Dat
         .join(accounts(kind.former), on="tenancy_ref", how="left", maintain_order="left")
         .get_column("account_id")
     )
-    what = "a former tenant account for tenancy" if kind.former else "tenancy"
-    hint = "" if kind.former else " (import tenancies first)"
+    what = "former tenant account for tenancy" if kind.former else "tenancy"
+    hint = (
+        " (the tenancy has not ended, or its debt has not moved: import transactions first)"
+        if kind.former
+        else " (import tenancies first)"
+    )
     checks.where(
         "tenancy_ref",
         tenancy_ref.is_not_null() & account_id.is_null(),
@@ -438,10 +447,12 @@ def import_declared(kind: Kind, table: Table, run: Run) -> None:
     if raw.height == 0:
         raise FileError("the file has a header but no rows")
     run.result.rows_read = raw.height
+    if kind.before is not None:
+        kind.before(run)
     good, problems = check(kind, raw, run)
     run.reject(raw, problems)
 
-    stored = ["account_id", *kind.stored]
+    stored = [kind.owner, *kind.stored]
     held_rows = held(kind, run.source, good)
     joined = good.join(held_rows, on="import_ref", how="left", suffix="_held")
     new = joined.filter(pl.col("id").is_null()).select(good.columns)

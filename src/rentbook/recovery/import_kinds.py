@@ -1,5 +1,6 @@
-"""Write-offs a housing system holds, with their reason, approval and ledger entry, as an
-import kind of the one door (imports/declared.py; docs/imports.md).
+"""Write-offs a housing system holds, with their reason, approval and ledger entry, and former
+tenant debts placed with recovery agencies, as import kinds of the one door
+(imports/declared.py; docs/imports.md).
 
 The money itself is the transactions file's: a ``write_off`` entry on the account. The write-off
 record is the approval trail the committee report and the recovery pages read: why, at what
@@ -9,13 +10,15 @@ level, by whom and when; ``transaction_ref`` ties it to its entry.
 from __future__ import annotations
 
 import polars as pl
+from django.utils import timezone
 
 from rentbook.imports.declared import Field, Kind, Prepared, register
-from rentbook.imports.loaders import fetch_by_refs
+from rentbook.imports.loaders import fetch_by_refs, fetch_frame
+from rentbook.imports.run import Run
 from rentbook.ledger.models import Transaction
 from rentbook.recovery import rules
-from rentbook.recovery.models import WriteOff
-from rentbook.recovery.services import limits
+from rentbook.recovery.models import AgencyReferral, FormerTenantAccount, WriteOff
+from rentbook.recovery.services import limits, open_all_former
 
 
 def _prepare(p: Prepared) -> pl.DataFrame:
@@ -117,5 +120,56 @@ WRITE_OFFS = register(
         constants=lambda run: {"status": WriteOff.Status.APPROVED.value},
         prepare=_prepare,
         description="write-offs: reason, approval and their ledger entry",
+    )
+)
+
+
+# ---- agency placements ----------------------------------------------------------------------
+
+
+def _open_former_accounts(run: Run) -> None:
+    """A placement is of a former tenant debt: first move the debt of every ended tenancy
+    that owes to its former tenant account, as `rentbook former_tenants` does (idempotent)."""
+    open_all_former(timezone.localtime(run.now).date())
+
+
+def _prepare_placements(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    c = p.checks
+    c.where("amount", rows["amount"] <= 0, "a placement must be of more than £0")
+    c.where("outcome_on", rows["outcome_on"] < rows["referred_on"], "before it was placed")
+    former = fetch_frame(
+        f"SELECT account_id, id FROM {FormerTenantAccount._meta.db_table}",
+        [],
+        {"account_id": pl.Int64(), "former_id": pl.Int64()},
+    )
+    return rows.join(former, on="account_id", how="left", maintain_order="left")
+
+
+AGENCY_PLACEMENTS = register(
+    Kind(
+        name="agency_placements",
+        model=AgencyReferral,
+        key="placement_ref",
+        fields=(
+            Field("agency", "text", required=True, max_length=100),
+            Field("referred_on", "date", required=True),
+            Field("amount", "money", required=True),
+            Field(
+                "status",
+                "choice",
+                choices=tuple(AgencyReferral.Status.values),
+                aliases={"placed": "referred", "paid": "collected", "untraced": "untraceable"},
+                default=AgencyReferral.Status.REFERRED.value,
+            ),
+            Field("outcome_on", "date"),
+            Field("note", "text", max_length=200, default=""),
+        ),
+        depends=("tenancies", "transactions"),
+        former=True,
+        owner="former_id",
+        before=_open_former_accounts,
+        prepare=_prepare_placements,
+        description="former tenant debts placed with debt recovery agencies, and their outcome",
     )
 )

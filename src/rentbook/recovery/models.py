@@ -57,9 +57,12 @@ class AgencyReferral(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REFERRED)
     outcome_on = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
 
     class Meta:
         ordering = ["-referred_on", "-id"]
+        constraints = [import_key("agency_referral_import_key")]
 
     def __str__(self) -> str:
         return f"{self.reference} to {self.agency}"
