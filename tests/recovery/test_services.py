@@ -207,3 +207,14 @@ def test_the_former_tenants_command_moves_every_ended_balance_once(ended, people
     call_command("former_tenants", "--as-of", "2026-03-02")
     fta = FormerTenantAccount.objects.get()
     assert fta.rent_account == ended and fta.transferred == 50_000
+
+
+def test_a_tenancy_that_ended_clear_and_was_recharged_later_does_not_stop_the_others(ended):
+    # a recharge after leaving is owed on the rent account, but nothing was owed at the end:
+    # there is no former tenant debt to move, and the others still move
+    clear = make_account(end=END)
+    post(clear, date(2026, 1, 5), 10_000, kind=Kind.CHARGE)
+    post(clear, date(2026, 1, 6), -10_000)
+    post(clear, date(2026, 3, 20), 12_000, kind=Kind.RECHARGE)
+    made = services.open_all_former(date(2026, 4, 1))
+    assert [f.rent_account for f in made] == [ended]

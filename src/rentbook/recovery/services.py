@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from rentbook.audit.services import acting_as, record_object
@@ -110,8 +110,12 @@ def open_all_former(on: date, *, by: Any = None) -> list[FormerTenantAccount]:
         .exclude(former_tenant_account__isnull=False)
         .exclude(former=True)
     )
+    # what it owed when the tenancy ended is what moves (open_former_tenant_account): a
+    # tenancy that ended clear and was charged later (a recharge after leaving) has none
     owing = (
-        Transaction.objects.filter(account__in=ended, posted_on__lte=on)
+        Transaction.objects.filter(
+            account__in=ended, posted_on__lte=F("account__tenancy__end_date")
+        )
         .values("account_id")
         .annotate(b=Sum("amount"))
         .filter(b__gt=0)

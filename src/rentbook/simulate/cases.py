@@ -92,6 +92,8 @@ class CaseHistory:
     notices: pl.DataFrame
     court_cases: pl.DataFrame
     arrangements: pl.DataFrame
+    write_offs: pl.DataFrame
+    agency_placements: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {
@@ -101,6 +103,8 @@ class CaseHistory:
             "notices": self.notices,
             "court_cases": self.court_cases,
             "arrangements": self.arrangements,
+            "write_offs": self.write_offs,
+            "agency_placements": self.agency_placements,
         }
 
 
@@ -725,6 +729,9 @@ def _rows(
     )
 
     arrangement_df = _arrangements(ledger, grid, params, end_c, periods, chunk_refs, day_of)
+    write_off_df, placement_df = _recovery(
+        ten, ledger, grid, bal, end_c, chunk_refs, day_of, day_text, rng
+    )
     return CaseHistory(
         diary=diary_df,
         flags=flag_df.unique("flag_ref", keep="first", maintain_order=True),
@@ -732,7 +739,83 @@ def _rows(
         notices=notice_df,
         court_cases=court_df.sort("tenancy_ref", "applied_on"),
         arrangements=arrangement_df,
+        write_offs=write_off_df,
+        agency_placements=placement_df,
     )
+
+
+AGENCIES = ("North Recoveries Ltd", "Civic Debt Services", "Meridian Collections")
+
+
+def _recovery(ten, ledger, grid, bal, end_c, chunk_refs, day_of, day_text, rng):
+    """The write-offs behind the ledger's small balance write-offs (the officer proposes, the
+    team leader approves), and former tenant debts placed with an agency eight weeks after
+    the tenancy ended (60% of those still owing £100 or more at the end of the history)."""
+    first = grid.first
+    win = grid.weeks - first
+    wo = ledger.amount["writeoff"]
+    ti, wi = np.nonzero(wo)
+    officer = OFFICERS[0]
+    posted = day_text.gather(pl.Series((wi + first) * 7, dtype=pl.UInt32))
+    refs_ = chunk_refs.gather(pl.Series(ti, dtype=pl.UInt32))
+    write_offs = pl.DataFrame(
+        {
+            "tenancy_ref": refs_,
+            "posted_on": posted,
+            "pence": pl.Series(-wo[ti, wi], dtype=pl.Int64),
+        }
+    ).select(
+        write_off_ref=pl.concat_str("tenancy_ref", pl.lit("/wo/"), "posted_on"),
+        tenancy_ref="tenancy_ref",
+        amount=pl.col("pence").cast(pl.Decimal(20, 2)) / 100,
+        reason=pl.lit("small_balance"),
+        written_off_on="posted_on",
+        proposed_by=pl.lit(officer),
+        approved_by=pl.lit("Team leader"),
+        transaction_ref=pl.concat_str("tenancy_ref", pl.lit("/writeoff/"), "posted_on"),
+    )
+    at = end_c + 8
+    ended = (at < win) & (end_c >= 0)
+    idx = np.flatnonzero(ended)
+    owed_then = bal[idx, at[idx]]
+    owed_end = bal[idx, -1]
+    # a former tenant debt is what was owed when the tenancy ended (recovery/services.py)
+    owed_at_end = bal[idx, end_c[idx]]
+    place = (owed_then >= 10000) & (owed_end > 0) & (owed_at_end > 0)
+    place &= rng.random(len(idx)) < 0.6
+    idx, owed_then, at = idx[place], owed_then[place], at[idx[place]]
+    extra = ledger.amount["extra"]
+    # paying: a former tenant payment after the placement (the first one is the outcome)
+    later = (extra[idx] < 0) & (np.arange(win)[None, :] > at[:, None])
+    paying = later.any(axis=1)
+    first_paid = np.where(paying, np.argmax(later, axis=1), -1)
+    stale = ~paying & (at + 26 < win)
+    status = np.where(paying, "paying", np.where(stale, "uneconomic", "referred"))
+    outcome_day = np.where(
+        paying, (first_paid + first) * 7, np.where(stale, (at + 26 + first) * 7, -1)
+    )
+    placements = pl.DataFrame(
+        {
+            "tenancy_ref": chunk_refs.gather(pl.Series(idx, dtype=pl.UInt32)),
+            "referred_on": day_of((at + first) * 7 + 2),
+            "pence": pl.Series(owed_then, dtype=pl.Int64),
+            "agency": pl.Series(list(AGENCIES)).gather(
+                pl.Series(idx % len(AGENCIES), dtype=pl.UInt32)
+            ),
+            "status": pl.Series(status, dtype=pl.String),
+            "outcome_on": day_of(outcome_day),
+        }
+    ).select(
+        placement_ref=pl.concat_str("tenancy_ref", pl.lit("/agency/"), "referred_on"),
+        tenancy_ref="tenancy_ref",
+        agency="agency",
+        referred_on="referred_on",
+        amount=pl.col("pence").cast(pl.Decimal(20, 2)) / 100,
+        status="status",
+        outcome_on="outcome_on",
+        note=pl.lit(None, dtype=pl.String),
+    )
+    return write_offs, placements
 
 
 FREQUENCIES = ("weekly", "fortnightly", "four_weekly", "monthly")

@@ -24,7 +24,16 @@ from rentbook.simulate.weeks import build_grid
 # (tenancy x week) arrays and rows stay well under a gigabyte. Part of the output's identity:
 # changing it changes the random streams, so the same seed would give different files.
 CHUNK = 8000
-CASE_FILES = ("diary", "flags", "holds", "notices", "court_cases", "arrangements")
+CASE_FILES = (
+    "diary",
+    "flags",
+    "holds",
+    "notices",
+    "court_cases",
+    "arrangements",
+    "write_offs",
+    "agency_placements",
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,10 @@ def simulate(
     finally:
         for f in files.values():
             f.close()
+    # the door refuses a file with a header and no rows: a kind with none has no file
+    for name in CASE_FILES:
+        if name in counts and counts[name] == 0:
+            (out / f"{name}.csv").unlink()
     return Summary(
         tenancies=tenancies,
         tenants=counts["tenancies"],
