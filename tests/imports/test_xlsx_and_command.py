@@ -20,10 +20,13 @@ def write_xlsx(path, header, rows):
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
     date = book.add_format({"num_format": "dd/mm/yyyy"})
+    instant = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     sheet.write_row(0, 0, header)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            if isinstance(value, datetime.date):
+            if isinstance(value, datetime.datetime):
+                sheet.write_datetime(r, c, value, instant)
+            elif isinstance(value, datetime.date):
                 sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), date)
             elif value is not None:
                 sheet.write(r, c, value)
@@ -87,3 +90,54 @@ def test_the_command_dry_run_and_source_options(tenancies, files, capsys):
     assert Transaction.objects.count() == 0
     call_command("import", "transactions", str(path), "--source", "hms")
     assert Transaction.objects.get().source == "hms"
+
+
+def test_case_state_kinds_import_from_xlsx_with_excel_dates_times_and_numbers(tenancies, tmp_path):
+    from rentbook.arrangements.models import Arrangement
+    from rentbook.cases.models import DiaryEntry, Flag
+
+    diary = write_xlsx(
+        tmp_path / "diary.xlsx",
+        ["diary_ref", "tenancy_ref", "at", "code", "officer"],
+        [
+            ["D1", "T1", datetime.datetime(2025, 5, 1, 9, 30), "S01", "A. Okafor"],
+            ["D2", "T1", "02/05/2025 14:05", "GAT", None],
+        ],
+    )
+    result = import_file("diary", diary, options={"codes": "hackney"})
+    assert result.ok and result.rows_posted == 2, result.problems
+    first = DiaryEntry.objects.get(import_ref="D1")
+    assert first.code == "IC1" and first.source_code == "S01"
+    assert first.at.astimezone(datetime.UTC) == datetime.datetime(
+        2025, 5, 1, 8, 30, tzinfo=datetime.UTC
+    )
+    flags = write_xlsx(
+        tmp_path / "flags.xlsx",
+        ["flag_ref", "tenancy_ref", "type", "starts_on", "ends_on"],
+        [["F1", "T1", "breathing_space", datetime.date(2025, 6, 1), datetime.date(2025, 7, 30)]],
+    )
+    assert import_file("flags", flags).ok
+    assert Flag.objects.get().ends_on == datetime.date(2025, 7, 30)
+    arrangements = write_xlsx(
+        tmp_path / "arrangements.xlsx",
+        [
+            *("arrangement_ref", "tenancy_ref", "type", "frequency", "weekday", "instalment"),
+            *("start", "payment_method", "starting_balance"),
+        ],
+        [
+            [
+                "A1",
+                "T1",
+                "informal",
+                "weekly",
+                "monday",
+                12.5,
+                datetime.date(2025, 5, 5),
+                "card",
+                400,
+            ]
+        ],
+    )
+    assert import_file("arrangements", arrangements).ok
+    a = Arrangement.objects.get()
+    assert (a.instalment, a.starting_balance, a.weekday) == (1250, 40000, 0)
