@@ -1,7 +1,10 @@
+import io
+import re
 from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from rentbook.arrangements.models import Arrangement
 from rentbook.cases.models import DiaryEntry
@@ -14,7 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_role(tmp_path):
-    call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, verbosity=0)
+    out = io.StringIO()
+    call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, stdout=out)
+    # the printed API token works, and only for the demo's client
+    token = re.search(r"Bearer (rb_\S+)'", out.getvalue()).group(1)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/recommendations/").status_code == 200
     assert Tenancy.objects.count() == 40
     assert Transaction.objects.filter(source="demo").exists()
     # the case history came in through the case state door, its codes read by Hackney's mapping
@@ -22,7 +30,7 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
     assert Arrangement.objects.filter(import_source="demo").exists()
     assert not DiaryEntry.objects.filter(import_source="demo", code="IC1", category="none")
     assert {u.role for u in User.objects.all()} == set(Role.values)
-    for user in User.objects.all():
+    for user in User.objects.exclude(username__startswith="api:"):
         assert user.check_password(DEMO_PASSWORD)
         assert user.is_staff == (user.role == Role.ADMINISTRATOR)
     assert User.objects.get(username="officer").patches.exists()
@@ -30,9 +38,13 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
     assert run.status == Run.Status.DONE and run.accounts == run.recommendations.count() > 0
 
     rows = Transaction.objects.count()
-    call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, verbosity=0)
+    out = io.StringIO()
+    call_command("demo", tenancies=40, years=1, dir=str(tmp_path), no_serve=True, stdout=out)
     assert Transaction.objects.count() == rows
-    assert User.objects.count() == len(Role.values)
+    # a fresh token each start: the old one no longer works
+    assert api.get("/api/v1/recommendations/").status_code == 401
+    assert User.objects.exclude(username__startswith="api:").count() == len(Role.values)
+    assert User.objects.filter(username__startswith="api:").count() == 1  # the demo's API client
     assert Run.objects.count() == 1  # the same day's run is not made twice
 
 

@@ -55,8 +55,8 @@ INSTALLED_APPS = [
     "rentbook.comms",
     "rentbook.performance",
     "rentbook.plans",
-    "rentbook.web",
     "rentbook.api",
+    "rentbook.web",
 ]
 
 MIDDLEWARE = [

@@ -24,9 +24,8 @@ from rentbook.api.errors import QueryRefused, rejected
 from rentbook.api.writes import write_row
 from rentbook.engine.models import Recommendation, Run
 from rentbook.engine.services import latest_run
-from rentbook.ledger.balances import account_position
+from rentbook.ledger.balances import account_position, balances_on
 from rentbook.ledger.models import Account
-from rentbook.web.search import balances
 
 
 class Pages(CursorPagination):
@@ -141,7 +140,7 @@ class AccountList(ClientView, ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
         context = {**self.get_serializer_context()}
-        context["balances"] = balances([a.pk for a in page], timezone.localdate())
+        context["balances"] = balances_on([a.pk for a in page], timezone.localdate())
         data = s.AccountSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 

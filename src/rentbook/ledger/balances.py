@@ -128,3 +128,15 @@ def account_position(account: Account, as_of: date) -> Position:
         last_payment_on=last_payment.posted_on if last_payment else None,
         last_payment_amount=-last_payment.amount if last_payment else None,
     )
+
+
+def balances_on(account_ids: list[int], as_of: date) -> dict[int, int]:
+    """Each account's balance on ``as_of``, in pence, in one query."""
+    rows = (
+        Transaction.objects.filter(account_id__in=account_ids, posted_on__lte=as_of)
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    found = dict(rows)
+    return {i: found.get(i) or 0 for i in account_ids}

@@ -9,6 +9,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from rentbook.api.models import ApiClient
+from rentbook.api.scopes import SCOPES
+from rentbook.api.services import create_client, rotate_token
 from rentbook.imports.services import ImportResult, import_file
 from rentbook.imports.sync import plan
 from rentbook.ledger.calendar import RentFreeRule
@@ -86,3 +89,22 @@ def ensure_demo_users() -> list[User]:
     for patch in Patch.objects.order_by("code")[:2]:
         patch.officers.add(officer)
     return users
+
+
+DEMO_API_CLIENT = "demo-housing-system"
+
+
+def demo_api_token() -> str:
+    """A token for the demo's housing system client (every scope, an income officer's role):
+    made once, then a fresh token each time the demo starts, since only its hash is kept."""
+    client = ApiClient.objects.filter(name=DEMO_API_CLIENT).first()
+    if client is None:
+        _, token = create_client(
+            DEMO_API_CLIENT,
+            role=Role.INCOME_OFFICER,
+            scopes=list(SCOPES),
+            codes="hackney",
+            description="the demo's housing system",
+        )
+        return token
+    return rotate_token(client)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 
-from rentbook.ledger.models import Account, Transaction
+from rentbook.ledger.balances import balances_on
+from rentbook.ledger.models import Account
 from rentbook.portfolio.models import Property, Tenancy, Tenant
 
 
@@ -111,14 +112,7 @@ def find_accounts(query: str) -> list[Account]:
 
 def balances(account_ids: list[int], as_of: date) -> dict[int, int]:
     """Each account's balance on ``as_of``, in pence, in one query."""
-    rows = (
-        Transaction.objects.filter(account_id__in=account_ids, posted_on__lte=as_of)
-        .values("account_id")
-        .annotate(total=Sum("amount"))
-        .values_list("account_id", "total")
-    )
-    found = dict(rows)
-    return {i: found.get(i) or 0 for i in account_ids}
+    return balances_on(account_ids, as_of)
 
 
 def tenant_names(tenancy_ids: list[int]) -> dict[int, list[str]]:

@@ -11,7 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from rentbook.engine.services import run_arrears
-from rentbook.web.demo import DEMO_PASSWORD, build_demo_landlord, ensure_demo_users, last_sunday
+from rentbook.web.demo import (
+    DEMO_PASSWORD,
+    build_demo_landlord,
+    demo_api_token,
+    ensure_demo_users,
+    last_sunday,
+)
 
 
 class Command(BaseCommand):
@@ -54,6 +60,12 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"    {user.username:<12} {user.get_role_display()}")
         self.stdout.write(f"  Every demo user's password is: {DEMO_PASSWORD}")
+        self.stdout.write("")
+        self.stdout.write("  The integration API (docs/api.md), as the demo's housing system:")
+        self.stdout.write(
+            f"    curl -H 'Authorization: Bearer {demo_api_token()}'"
+            f" http://{opts['addr']}/api/v1/recommendations/?page_size=5"
+        )
         self.stdout.write("")
         if not opts["no_serve"]:
             call_command("runserver", opts["addr"], use_reloader=False)
