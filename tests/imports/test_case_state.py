@@ -545,6 +545,58 @@ def test_agency_placements_import_onto_the_former_tenant_account_they_open(db, f
     assert FormerTenantAccount.objects.count() == 1
 
 
+def test_former_tenant_accounts_take_their_forwarding_address_tracing_and_letters(db, files):
+    from rentbook.audit.models import AuditEvent
+    from rentbook.recovery.models import FormerTenantAccount
+    from tests.imports.conftest import tx_row
+
+    rows = [tenant_row("T1", 1, end_date="2025-03-02"), tenant_row("T2", 1)]
+    rows.append(tenant_row("T3", 1, end_date="2025-03-02"))
+    assert import_file("tenancies", files.csv("tenancies.csv", rows)).ok
+    entries = [
+        tx_row("C1", "T1", "charge", "450.00", posted_on="2025-02-24"),
+        tx_row("C3", "T3", "charge", "50.00", posted_on="2025-02-24"),
+    ]
+    assert import_file("transactions", files.csv("tx.csv", entries)).ok
+    header = ["former_ref", "tenancy_ref", "forwarding_address", "tracing", "letter_sent_on"]
+    details = [
+        {
+            "former_ref": "FT1",
+            "tenancy_ref": "T1",
+            "forwarding_address": "4 New Road, Leeds LS2 1AA",
+            "tracing": "not_needed",
+            "letter_sent_on": "2025-03-10",
+        },
+        # a current tenancy; a letter before the tenancy ended
+        {"former_ref": "FT2", "tenancy_ref": "T2", "tracing": "tracing"},
+        {"former_ref": "FT3", "tenancy_ref": "T3", "letter_sent_on": "2025-01-10"},
+    ]
+    result = import_file("former_tenants", files.csv("ft.csv", details, header))
+    assert result.rows_updated == 1 and result.rows_posted == 0, result.summary()
+    assert {(p.line, p.column) for p in result.problems} == {
+        (3, "tenancy_ref"),
+        (4, "letter_sent_on"),
+    }
+    fta = FormerTenantAccount.objects.get(rent_account__reference="T1")
+    assert fta.forwarding_address == "4 New Road, Leeds LS2 1AA"
+    assert (fta.tracing, fta.letter_sent_on) == ("not_needed", date(2025, 3, 10))
+    assert fta.import_ref == "FT1" and fta.transferred == 45000
+    again = import_file("former_tenants", files.csv("ft.csv", details[:1], header))
+    assert (again.rows_posted, again.rows_updated, again.rows_present) == (0, 0, 1)
+    moved = import_file(
+        "former_tenants", files.csv("ft.csv", [{**details[0], "tracing": "untraceable"}], header)
+    )
+    assert moved.rows_updated == 1
+    change = AuditEvent.objects.filter(action="change").latest("id")
+    assert (change.before, change.after) == ({"tracing": "not_needed"}, {"tracing": "untraceable"})
+    # the same account under another reference is named, not doubled
+    other = import_file(
+        "former_tenants", files.csv("ft.csv", [{**details[0], "former_ref": "FT9"}], header)
+    )
+    assert other.rows_posted == 0 and other.problems[0].column == "former_ref"
+    assert FormerTenantAccount.objects.count() == 2
+
+
 def test_a_dry_run_writes_nothing(tenancies, files):
     result = import_file("diary", files.csv("d.csv", [diary("D1")], DIARY), dry_run=True)
     assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0

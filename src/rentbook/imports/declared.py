@@ -112,8 +112,9 @@ class Kind:
     #: The model field the row's owner fills: the account (``account_id``), or a column
     #: ``prepare`` derives from ``account_id`` for a record that hangs off another.
     owner: str = "account_id"
-    #: Called once, inside the import's transaction, before the file's rows are checked.
-    before: Callable[[Run], None] | None = None
+    #: Called once, inside the import's transaction, with the file's rows as text, before
+    #: they are checked.
+    before: Callable[[Run, pl.DataFrame], None] | None = None
     description: str = ""
 
     @property
@@ -448,7 +449,7 @@ def import_declared(kind: Kind, table: Table, run: Run) -> None:
         raise FileError("the file has a header but no rows")
     run.result.rows_read = raw.height
     if kind.before is not None:
-        kind.before(run)
+        kind.before(run, raw)
     good, problems = check(kind, raw, run)
     run.reject(raw, problems)
 

@@ -127,10 +127,56 @@ WRITE_OFFS = register(
 # ---- agency placements ----------------------------------------------------------------------
 
 
-def _open_former_accounts(run: Run) -> None:
+def _open_former_accounts(run: Run, raw: pl.DataFrame) -> None:
     """A placement is of a former tenant debt: first move the debt of every ended tenancy
     that owes to its former tenant account, as `rentbook former_tenants` does (idempotent)."""
     open_all_former(timezone.localtime(run.now).date())
+
+
+def _claim_former_accounts(run: Run, raw: pl.DataFrame) -> None:
+    """The former tenant accounts are rentbook's (opened from the ledger): open them, then
+    give each one the file names its reference, so its row updates it (audited)."""
+    _open_former_accounts(run, raw)
+    if "former_ref" not in raw.columns or "tenancy_ref" not in raw.columns:
+        return
+    named = raw.select("former_ref", "tenancy_ref").drop_nulls().unique("tenancy_ref")
+    by_tenancy = dict(named.select("tenancy_ref", "former_ref").iter_rows())
+    taken = set(
+        FormerTenantAccount.objects.filter(
+            import_source=run.source, import_ref__in=list(by_tenancy.values())
+        ).values_list("import_ref", flat=True)
+    )
+    unclaimed = FormerTenantAccount.objects.filter(
+        import_ref__isnull=True, rent_account__tenancy__reference__in=list(by_tenancy)
+    ).select_related("rent_account__tenancy")
+    for fta in unclaimed:
+        ref = by_tenancy[fta.rent_account.tenancy.reference]
+        if ref in taken:
+            continue
+        FormerTenantAccount.objects.filter(pk=fta.pk).update(
+            import_source=run.source, import_ref=ref
+        )
+        taken.add(ref)
+
+
+def _prepare_former(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    for column in ("letter_sent_on", "reminder_sent_on", "replied_on"):
+        p.checks.where(
+            column,
+            rows[column].is_not_null()
+            & rows["_ended_on"].is_not_null()
+            & (rows[column] < rows["_ended_on"]),
+            "before the tenancy ended",
+        )
+    p.checks.where(
+        "former_ref",
+        rows["_known_as"].is_not_null()
+        & (rows["_known_as"] != (f"{p.run.source}:" + rows["import_ref"])),
+        "this tenancy's former tenant account is already known as '{}' (source:reference)",
+        rows["_known_as"],
+    )
+    return rows.drop("_ended_on", "_known_as")
 
 
 def _prepare_placements(p: Prepared) -> pl.DataFrame:
@@ -171,5 +217,44 @@ AGENCY_PLACEMENTS = register(
         before=_open_former_accounts,
         prepare=_prepare_placements,
         description="former tenant debts placed with debt recovery agencies, and their outcome",
+    )
+)
+
+
+def _ended(p: Prepared) -> pl.DataFrame:
+    ended = fetch_frame(
+        "SELECT account_id, ended_on, CASE WHEN import_ref IS NULL THEN NULL"
+        " ELSE import_source || ':' || import_ref END"
+        f" FROM {FormerTenantAccount._meta.db_table}",
+        [],
+        {"account_id": pl.Int64(), "_ended_on": pl.Date(), "_known_as": pl.String()},
+    )
+    rows = p.rows.join(ended, on="account_id", how="left", maintain_order="left")
+    return _prepare_former(Prepared(rows, p.text, p.checks, p.run))
+
+
+FORMER_TENANTS = register(
+    Kind(
+        name="former_tenants",
+        model=FormerTenantAccount,
+        key="former_ref",
+        fields=(
+            Field("forwarding_address", "text", default=""),
+            Field(
+                "tracing",
+                "choice",
+                choices=tuple(FormerTenantAccount.Tracing.values),
+                aliases={"traced_ok": "traced", "not_traced": "untraceable", "none": "not_started"},
+                default=FormerTenantAccount.Tracing.NOT_STARTED.value,
+            ),
+            Field("letter_sent_on", "date"),
+            Field("reminder_sent_on", "date"),
+            Field("replied_on", "date"),
+        ),
+        depends=("tenancies", "transactions"),
+        former=True,
+        before=_claim_former_accounts,
+        prepare=_ended,
+        description="former tenant accounts: forwarding address, tracing and letters",
     )
 )

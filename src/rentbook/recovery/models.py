@@ -32,6 +32,11 @@ class FormerTenantAccount(models.Model):
     reminder_sent_on = models.DateField(null=True, blank=True)
     replied_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        constraints = [import_key("former_tenant_account_import_key")]
 
     def __str__(self) -> str:
         return f"former tenant account {self.account.reference}"
