@@ -262,3 +262,21 @@ def test_the_worktray_is_in_the_navigation_and_links_to_find_an_account(officer_
     text = officer_client.get(URL).text
     assert 'href="/worktray/"' in text and 'aria-current="page"' in text
     assert 'href="/"' in text
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "@SUM(A1)"])
+def test_a_tenant_name_that_is_a_formula_is_exported_as_text(client_for, caseload, name):
+    from rentbook.portfolio.models import Tenant
+
+    Tenant.objects.filter(tenancy__reference="T3").update(last_name=name, first_name="")
+    c = client_for(Role.INCOME_MANAGER)
+    rows = read_csv(c.get(reverse("web:worktray-csv"), {"view": "all"}))
+    tenant = next(r[1] for r in rows if r[0] == "T3")
+    assert tenant.startswith("'") and name in tenant
+    book = c.get(reverse("web:worktray-xlsx"), {"view": "all"}).content
+    import zipfile
+
+    # in the workbook it is a string cell, never a formula
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet

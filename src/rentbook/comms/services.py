@@ -3,7 +3,6 @@ through the backend, and write it in the diary. Time is passed in (``now``)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from rentbook.comms.pdf import Letter, Printer, StatementRow, render_letters
 from rentbook.ledger.models import Account
 from rentbook.ledger.statements import Statement, statements_for
 from rentbook.money import format_pounds
+from rentbook.spreadsheet import csv_writer
 
 STATEMENT_WEEKS = 13
 #: Accounts whose safeguards and merge fields are read together in a batch (a few queries each
@@ -555,7 +555,7 @@ def _split(pdf: bytes, ranges: list[tuple[int, int]]) -> list[bytes]:
 def manifest_csv(batch: Batch) -> str:
     """The print file's manifest: where each letter is and whom it is for."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_writer(out)
     w.writerow(
         [
             "position",

@@ -23,6 +23,7 @@ from rentbook.performance.indicators import BY_CODE, Period, Scope
 from rentbook.performance.models import CustomIndicator
 from rentbook.performance.targets import better_of, custom_value, rag
 from rentbook.plans.models import Action, Item, Objective, Plan, PositionStatement, Status
+from rentbook.spreadsheet import workbook
 
 #: Column names a plan's table may use, normalised (lower case, words joined by "_").
 ALIASES = {
@@ -312,10 +313,9 @@ def quarterly_report(plan: Plan, period: Period) -> list[ReportRow]:
 
 
 def report_xlsx(plan: Plan, period: Period, rows: list[ReportRow]) -> bytes:
-    import xlsxwriter
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = workbook(buf)
     sheet = book.add_worksheet("Position report")
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

@@ -22,6 +22,7 @@ from rentbook.ledger.postings import Posting, post
 from rentbook.money import format_plain
 from rentbook.recovery import rules
 from rentbook.recovery.models import AgencyReferral, FormerTenantAccount, MoneyJudgement, WriteOff
+from rentbook.spreadsheet import csv_writer
 
 #: Days to wait for a reply to the former tenant letter before a reminder.
 REMINDER_DAYS = 14
@@ -232,7 +233,7 @@ EXPORT_COLUMNS = (
 def agency_export(referrals: list[AgencyReferral]) -> str:
     """The file sent to the agency: one row per referral, money in pounds."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_writer(out)
     w.writerow(EXPORT_COLUMNS)
     for r in referrals:
         fta = r.former
@@ -574,7 +575,7 @@ def history(account: Account) -> str:
 def committee_csv(start: date, end: date) -> str:
     rows, total, _ = committee_report(start, end)
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_writer(out)
     w.writerow(
         [
             "reference",

@@ -22,6 +22,7 @@ from rentbook.performance.indicators import Period, Scope, ScopeKind
 from rentbook.performance.models import Better, CustomIndicator, Target
 from rentbook.performance.targets import import_custom_values, set_custom_value, set_target
 from rentbook.portfolio.models import Area, Patch, Role, User
+from rentbook.spreadsheet import csv_writer, workbook
 from rentbook.web import permissions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,7 +113,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="accounts-{code}.csv"'
-        w = csv.writer(response)
+        w = csv_writer(response)
         w.writerow(["reference", "balance", "weekly_charge", "technical_arrears", "tenancy_end"])
         for r in frame.iter_rows(named=True):
             w.writerow(
@@ -173,7 +174,7 @@ def indicators_csv(request: HttpRequest) -> HttpResponse:
     board = dash.build(period, scope, profile=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_name(board, "csv")}"'
-    w = csv.writer(response)
+    w = csv_writer(response)
     w.writerow(["scope", scope.label, "period", period.name])
     w.writerows(_table(board))
     return response
@@ -181,12 +182,11 @@ def indicators_csv(request: HttpRequest) -> HttpResponse:
 
 @permissions.allowed(permissions.can_export)
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
-    import xlsxwriter
 
     period, scope, _ = _choice(request)
     board = dash.build(period, scope, profile=False)
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
+    book = workbook(out)
     bold = book.add_format({"bold": True})
     for title, table in (("Indicators", _table(board)), ("Collection by fund", _fund_table(board))):
         sheet = book.add_worksheet(title)

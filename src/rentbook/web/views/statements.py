@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from rentbook.ledger.models import Account
 from rentbook.ledger.statements import Statement, account_statement
 from rentbook.money import format_plain
+from rentbook.spreadsheet import csv_writer
 from rentbook.web import permissions
 from rentbook.web.forms import DateField
 
@@ -89,7 +89,7 @@ def statement_csv(request: HttpRequest, reference: str) -> HttpResponse:
 
 def write_csv(out, statement: Statement) -> None:  # type: ignore[no-untyped-def]
     """The statement's rows as on screen, with plain numbers (pounds, no £ or commas)."""
-    w = csv.writer(out)
+    w = csv_writer(out)
     w.writerow(["date", "description", "debit", "credit", "balance"])
     opening_date = statement.start.isoformat() if statement.start else ""
     w.writerow([opening_date, "Opening balance", "", "", format_plain(statement.opening_balance)])

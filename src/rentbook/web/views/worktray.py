@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from rentbook.cases.models import Category
 from rentbook.engine.models import Run
 from rentbook.ledger.models import Benefit
 from rentbook.portfolio.models import Patch
+from rentbook.spreadsheet import csv_writer, workbook
 from rentbook.web import permissions
 from rentbook.web import worktray as wt
 
@@ -82,7 +82,7 @@ def worktray_csv(request: HttpRequest) -> HttpResponse:
         return HttpResponse("There is no finished arrears run yet.", status=404)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(run, "csv")}"'
-    w = csv.writer(response)
+    w = csv_writer(response)
     w.writerow(wt.COLUMNS)
     w.writerows(rows)
     return response
@@ -93,13 +93,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @permissions.allowed(permissions.can_export)
 def worktray_xlsx(request: HttpRequest) -> HttpResponse:
-    import xlsxwriter
 
     run, rows = _export(request, "xlsx")
     if run is None:
         return HttpResponse("There is no finished arrears run yet.", status=404)
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
+    book = workbook(out)
     sheet = book.add_worksheet("Worktray")
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "£#,##0.00"})

@@ -3,7 +3,6 @@ out after a migration (engine/migration_report.py)."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from rentbook.engine.migration_report import CHECKS, migration_report
-from rentbook.spreadsheet import safe_cell
+from rentbook.spreadsheet import csv_writer
 
 SHOWN = 20
 
@@ -41,15 +40,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"  ... and {len(findings) - SHOWN:,} more")
         if opts["csv"]:
             with opts["csv"].open("w", newline="", encoding="utf-8") as out:
-                w = csv.writer(out)
+                w = csv_writer(out)
                 w.writerow(["check", "account", "detail", "date", "count"])
                 for check, findings in report.items():
                     for f in findings:
                         w.writerow(
                             [
                                 check,
-                                safe_cell(f.account),
-                                safe_cell(f.detail),
+                                f.account,
+                                f.detail,
                                 f.on.isoformat() if f.on else "",
                                 f.count,
                             ]

@@ -3,7 +3,6 @@ day's export files from the housing system, in dependency order (docs/imports.md
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 from rentbook.audit.models import AuditEvent
 from rentbook.imports.services import ImportRefused
 from rentbook.imports.sync import SyncRefused, sync
-from rentbook.spreadsheet import safe_cell
+from rentbook.spreadsheet import csv_writer
 
 
 class Command(BaseCommand):
@@ -71,18 +70,18 @@ class Command(BaseCommand):
     def _report(self, path: Path, done, started) -> None:  # type: ignore[no-untyped-def]
         changes = AuditEvent.objects.filter(at__gte=started, action="change").order_by("id")
         with path.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
+            w = csv_writer(f)
             w.writerow(["file", "kind", "posted", "updated", "present", "rejected", "summary"])
             for (kind, file), r in zip(done.planned, done.results, strict=False):
                 w.writerow(
                     [
-                        safe_cell(file.name),
+                        file.name,
                         kind,
                         r.rows_posted,
                         r.rows_updated,
                         r.rows_present,
                         r.rows_rejected,
-                        safe_cell(r.summary()),
+                        r.summary(),
                     ]
                 )
             w.writerow([])
@@ -92,7 +91,7 @@ class Command(BaseCommand):
                     [
                         e.object_type,
                         e.object_id,
-                        safe_cell(e.summary),
+                        e.summary,
                         json.dumps(e.before),
                         json.dumps(e.after),
                     ]
