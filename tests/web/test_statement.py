@@ -132,3 +132,16 @@ def test_a_pdf_that_takes_too_long_is_stopped():
     rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(40_000))
     with pytest.raises(pdf.PdfTimeout):
         pdf.html_to_pdf(f"<table>{rows}</table>", timeout=0.2)
+
+
+def test_a_description_that_is_a_formula_is_text_in_the_csv(officer_client, account):
+    from rentbook.ledger.models import Kind
+
+    from .conftest import post
+
+    post(account, date(2025, 3, 4), Kind.ADJUSTMENT, -500, description="=1+cmd|' /C calc'!A0")
+    response = officer_client.get(reverse("web:statement-csv", args=[account.reference]), PERIOD)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    # the description is told inside the line's words, and no cell starts as a formula
+    assert any("=1+cmd" in r["description"] for r in rows)
+    assert not any(v.startswith(("=", "@", "\t", "\r")) for r in rows for v in r.values())

@@ -264,7 +264,7 @@ def test_the_worktray_is_in_the_navigation_and_links_to_find_an_account(officer_
     assert 'href="/"' in text
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "@SUM(A1)"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "@SUM(A1)"])
 def test_a_tenant_name_that_is_a_formula_is_exported_as_text(client_for, caseload, name):
     from rentbook.portfolio.models import Tenant
 
