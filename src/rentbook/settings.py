@@ -23,7 +23,10 @@ def envint(name: str, default: int) -> int:
 BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = envbool("DEBUG", False)
+# Without SECRET_KEY the site is not served (rentbook/security.py), but commands still run.
 SECRET_KEY = os.environ.get("SECRET_KEY", "rentbook-insecure-development-key-change-me")
+# The demo serves the site with the development key; nothing else may (set by `rentbook demo`).
+RENTBOOK_DEMO = envbool("RENTBOOK_DEMO", False)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

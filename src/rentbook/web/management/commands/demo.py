@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -68,4 +69,6 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         if not opts["no_serve"]:
+            # the demo, and only the demo, is served with the development key
+            settings.RENTBOOK_DEMO = True
             call_command("runserver", opts["addr"], use_reloader=False)

@@ -1,0 +1,48 @@
+"""The site is never served with the development key published in the source."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RENTBOOK = str(Path(sys.executable).with_name("rentbook"))
+
+
+def serve(**env: str) -> subprocess.CompletedProcess:
+    """Load the WSGI application (what runserver, gunicorn and granian do) in a fresh process."""
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "RENTBOOK_DEMO")
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import rentbook.wsgi"],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_site_is_not_served_with_the_development_key():
+    done = serve()
+    assert done.returncode != 0
+    assert "SECRET_KEY is not set" in done.stderr
+    assert "ImproperlyConfigured" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"SECRET_KEY": "a-long-random-key-" + "x" * 40}, {"RENTBOOK_DEMO": "1"}, {"DEBUG": "1"}],
+)
+def test_it_is_served_with_a_real_key_in_the_demo_or_with_debug(env):
+    done = serve(**env)
+    assert done.returncode == 0, done.stderr
+
+
+def test_commands_still_run_without_a_key_of_their_own(tmp_path):
+    base = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env = {**base, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    done = subprocess.run([RENTBOOK, "migrate", "-v0"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
