@@ -46,3 +46,32 @@ def test_commands_still_run_without_a_key_of_their_own(tmp_path):
     env = {**base, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     done = subprocess.run([RENTBOOK, "migrate", "-v0"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+PRODUCTION = {
+    "SECRET_KEY": "prod-" + "k8Jd2Lm9Qr4Tx7Vb1Nz6Hc3Wf5Ys0Pg" * 2,
+    "ALLOWED_HOSTS": "rentbook.example.org",
+    "HTTPS": "1",
+    "PROXY_SSL_HEADER": "1",
+}
+
+
+def test_check_deploy_is_clean_under_the_production_settings():
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "RENTBOOK_DEMO")}
+    done = subprocess.run(
+        [RENTBOOK, "check", "--deploy", "--fail-level", "WARNING"],
+        env={**base, **PRODUCTION},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no issues" in done.stdout
+    # and without HTTPS it says what is missing
+    plain = {**base, **PRODUCTION, "HTTPS": "0"}
+    done = subprocess.run(
+        [RENTBOOK, "check", "--deploy", "--fail-level", "WARNING"],
+        env=plain,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and "SECURE_SSL_REDIRECT" in done.stderr

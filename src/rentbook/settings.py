@@ -141,10 +141,26 @@ STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") e
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Served over HTTPS (HTTPS=1, as in production): secure cookies, HTTP redirected to HTTPS, and
+# HSTS for a year. Behind a proxy that ends TLS, PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto (only when the proxy sets that header itself on every request).
+HTTPS = envbool("HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HTTPS or envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 24 * 60 * 60) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", True)
+if envbool("PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The health check is asked over plain HTTP from the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A sign-in ends after this many seconds without a request (each request renews it).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Repeated failed sign-ins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for
 # one username from one address, sign-in is refused for AXES_COOLOFF_TIME hours.

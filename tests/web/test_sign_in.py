@@ -94,3 +94,14 @@ def test_the_header_names_the_landlord_and_the_service(officer_client, settings)
     assert "govuk-service-navigation" in text
     assert "Skip to main content" in text
     assert "govuk-header__logotype" not in text  # no GOV.UK crown logo
+
+
+def test_a_sign_in_ends_after_30_minutes_idle_and_each_request_renews_it(client_for):
+    from rentbook.portfolio.models import Role
+
+    c = client_for(Role.INCOME_OFFICER)
+    response = c.get("/")
+    assert c.session.get_expiry_age() == 30 * 60
+    # every response sends the session cookie again, so the 30 minutes run from the last request
+    assert response.cookies["sessionid"]["max-age"] == 30 * 60
+    assert c.get("/").cookies["sessionid"]["max-age"] == 30 * 60
