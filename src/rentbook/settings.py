@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rentbook.web.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -158,9 +159,9 @@ if envbool("PROXY_SSL_HEADER", False):
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# A sign-in ends after this many seconds without a request (each request renews it).
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)  # the longest a sign-in lasts
+# and it ends after this many seconds without a request (web/middleware.py)
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60)
 
 # Repeated failed sign-ins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for
 # one username from one address, sign-in is refused for AXES_COOLOFF_TIME hours.
