@@ -34,12 +34,17 @@ if (css.css.includes("GDS Transport")) {
   // GDS Transport is GOV.UK's own typeface; a landlord's service must never load it.
   throw new Error("the compiled stylesheet mentions GDS Transport: check the font settings");
 }
-writeFileSync(join(out, "rentbook.css"), css.css);
+// govuk-frontend's header draws the crest; a landlord's service never loads it.
+const styles = css.css.replaceAll('url("assets/images/govuk-crest.svg")', "none");
+writeFileSync(join(out, "rentbook.css"), styles);
 
 const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"],
+  // the source maps the scripts name, so `collectstatic` can hash every file they point at
+  ["govuk-frontend/dist/govuk/govuk-frontend.min.js.map", "govuk-frontend.min.js.map"],
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
   ["chart.js/dist/chart.umd.min.js", "chart.umd.min.js"],
+  ["chart.js/dist/chart.umd.min.js.map", "chart.umd.min.js.map"],
   // Only the icons our stylesheet points at; never the crown, crest or GOV.UK logos.
   ["govuk-frontend/dist/govuk/assets/manifest.json", "assets/manifest.json"],
 ];
@@ -54,6 +59,11 @@ for (const name of [
   "icon-arrow-black-up.svg",
   "icon-search-black.svg",
 ]) {
+  cpSync(join(mojImages, name), join(out, "assets", "images", name));
+}
+// Every other image the stylesheet points at is MoJ Frontend's, copied beside it, so each
+// url() names a file that is there (`collectstatic` hashes them all).
+for (const [, name] of styles.matchAll(/url\("?assets\/images\/([^")]+)"?\)/g)) {
   cpSync(join(mojImages, name), join(out, "assets", "images", name));
 }
 cpSync(join(web, "static_src", "js"), out, { recursive: true });

@@ -139,8 +139,15 @@ STATIC_URL = "/static/"
 # whitenoise serves straight from the apps' static folders (built by `make install`), so
 # neither the demo nor the tests need collectstatic; set STATIC_ROOT to collect them anyway.
 STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None
 WHITENOISE_AUTOREFRESH = DEBUG
+if STATIC_ROOT is not None:
+    # production: `rentbook collectstatic` writes each file under a name with its hash, gzip and
+    # brotli beside it; whitenoise serves them compressed and cached for a year
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 # Served over HTTPS (HTTPS=1, as in production): secure cookies, HTTP redirected to HTTPS, and
 # HSTS for a year. Behind a proxy that ends TLS, PROXY_SSL_HEADER=1 trusts its
@@ -204,6 +211,9 @@ RENTBOOK_WRITE_OFF_MANAGER_PENCE = envint("RENTBOOK_WRITE_OFF_MANAGER_PENCE", 50
 RENTBOOK_POLICY = os.environ.get("RENTBOOK_POLICY", "hackney")
 # Background work (the arrears run behind the site's button): Django's tasks API through
 # django-tasks, stored in the database by django-tasks-db; `rentbook db_worker` runs them.
+# /health/ reports the worker behind when a task has waited longer than this (seconds).
+RENTBOOK_HEALTH_WORKER_LAG = envint("RENTBOOK_HEALTH_WORKER_LAG", 300)
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("RENTBOOK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -1,11 +1,21 @@
 from django.urls import include, path
 
-from rentbook.web.views import accounts, audit_log, cases, runs, sign_in, statements, worktray
+from rentbook.web.views import (
+    accounts,
+    audit_log,
+    cases,
+    health,
+    runs,
+    sign_in,
+    statements,
+    worktray,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("", accounts.find_account, name="home"),
+    path("health/", health.health, name="health"),
     path("sign-in/", sign_in.SignInView.as_view(), name="sign-in"),
     path("sign-out/", sign_in.SignOutView.as_view(), name="sign-out"),
     path("accounts/<str:reference>/", accounts.account_page, name="account"),
