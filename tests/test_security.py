@@ -75,3 +75,26 @@ def test_check_deploy_is_clean_under_the_production_settings():
         text=True,
     )
     assert done.returncode != 0 and "SECURE_SSL_REDIRECT" in done.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_content_security_policy_with_no_inline_script(client):
+    for url in ("/sign-in/", "/health/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+        assert directives["script-src"] == "'self'"
+        assert directives["style-src"] == "'self'"
+        assert directives["frame-ancestors"] == "'none'"
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_no_template_has_an_inline_script_or_style():
+    import re
+
+    templates = Path(__file__).resolve().parents[1] / "src" / "rentbook"
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|<style|\son\w+=\"")
+    for path in templates.glob("*/templates/**/*.html"):
+        text = path.read_text()
+        if "pdf" in path.name or path.is_relative_to(templates / "comms"):
+            continue  # rendered to PDF on the server (WeasyPrint), never by a browser
+        assert not inline.search(text), path
