@@ -24,6 +24,7 @@ from rentbook.performance.targets import import_custom_values, set_custom_value,
 from rentbook.portfolio.models import Area, Patch, Role, User
 from rentbook.spreadsheet import csv_writer, workbook
 from rentbook.web import permissions
+from rentbook.web.uploads import CSV, upload_problem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MANAGERS = frozenset({Role.INCOME_MANAGER, Role.TEAM_LEADER, Role.ADMINISTRATOR})
@@ -397,8 +398,9 @@ def custom_indicators(request: HttpRequest) -> HttpResponse:
                 return redirect("web:performance-custom")
         elif form["action"] == "import":
             upload = request.FILES.get("file")
-            if upload is None:
-                errors.append({"id": "file", "message": "Choose a CSV file of values"})
+            problem = upload_problem(upload, CSV, "a CSV file of values")
+            if problem:
+                errors.append({"id": "file", "message": problem})
             else:
                 text = upload.read().decode("utf-8-sig", errors="replace")
                 import_errors = import_custom_values(

@@ -21,9 +21,9 @@ from rentbook.plans.services import (
 )
 from rentbook.web import permissions
 from rentbook.web.forms import DateField
+from rentbook.web.uploads import CSV_OR_EXCEL, upload_problem
 from rentbook.web.views.performance import XLSX, can_set_targets
 
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def plans(request: HttpRequest) -> HttpResponse:
@@ -43,10 +43,9 @@ def plans(request: HttpRequest) -> HttpResponse:
             errors.append({"id": as_at.id, "message": as_at.error})
         upload = request.FILES.get("file")
         rows = None
-        if upload is None:
-            errors.append({"id": "file", "message": "Choose a CSV or Excel file of the plan"})
-        elif upload.size and upload.size > MAX_UPLOAD:
-            errors.append({"id": "file", "message": "The file must be smaller than 5 MB"})
+        problem = upload_problem(upload, CSV_OR_EXCEL, "a CSV or Excel file of the plan")
+        if problem:
+            errors.append({"id": "file", "message": problem})
         else:
             try:
                 rows = read_table(upload.read(), upload.name or "")

@@ -20,6 +20,7 @@ from rentbook.recovery import services
 from rentbook.recovery.models import AgencyReferral, FormerTenantAccount, WriteOff
 from rentbook.web import permissions
 from rentbook.web.forms import DateField
+from rentbook.web.uploads import CSV, upload_problem
 from rentbook.web.views.cases import FormErrors
 
 
@@ -352,8 +353,9 @@ def agency_outcomes(request: HttpRequest) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            errors.add("file", "Select the agency's outcomes file")
+        problem = upload_problem(upload, CSV, "the agency's outcomes file")
+        if problem:
+            errors.add("file", problem)
         else:
             try:
                 text = upload.read().decode("utf-8-sig")
