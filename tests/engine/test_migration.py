@@ -168,6 +168,18 @@ CASES = [
         snapshot={"flags": [{"type": "mental_health_crisis", "from": "2025-06-01"}]},
     ),
     Case(
+        "hold_deceased",
+        arrears="600.00",
+        flags=[("deceased", "2025-06-05", "")],
+        snapshot={"flags": [{"type": "deceased", "from": "2025-06-05"}]},
+    ),
+    Case(
+        "hold_dispute",
+        arrears="600.00",
+        flags=[("dispute", "2025-06-01", "2025-07-31")],
+        snapshot={"flags": [{"type": "dispute", "from": "2025-06-01", "to": "2025-07-31"}]},
+    ),
+    Case(
         "hold_benefit_claim",
         arrears="600.00",
         flags=[("benefit_claim_pending", "2025-06-10", "")],
@@ -273,7 +285,7 @@ def test_the_sync_command_reports_each_file_and_each_change(migrated, tmp_path):
     report = tmp_path / "report" / "sync.csv"
     report.parent.mkdir()
     call_command("sync", tmp_path, "--codes", "hackney", "--report", report, stdout=out)
-    assert "flags.csv (flags): 3 rows read, 0 posted, 1 updated" in out.getvalue()
+    assert "flags.csv (flags): 5 rows read, 0 posted, 1 updated" in out.getvalue()
     changes = [r for r in csv.reader(report.open()) if r and r[0] == "cases.Flag"]
     assert [(r[3], r[4]) for r in changes] == [
         ('{"ends_on": "2025-07-31"}', '{"ends_on": "2025-06-15"}')

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 BS = [("breathing_space", "2025-06-01", "2025-07-31")]
 MHC = [("mental_health_crisis", "2025-06-01", "")]
 CLAIM = [("benefit_claim_pending", "2025-06-10", "")]
+DIED = [("deceased", "2025-06-05", "")]
+DISPUTE = [("dispute", "2025-06-01", "2025-07-31")]
 HOLD = ("promise", "2025-06-10", "2025-06-30")
 # A monthly direct debit: the arrears are the charges since the last collection (technical).
 DD = {
@@ -70,6 +72,8 @@ VIS = ("VIS", "2025-04-15 10:00")
 ENGLAND = [
     Case("hold_breathing_space", arrears="600.00", flags=BS),
     Case("hold_mental_health_crisis", arrears="600.00", flags=MHC),
+    Case("hold_deceased", arrears="600.00", flags=DIED),
+    Case("hold_dispute", arrears="600.00", flags=DISPUTE),
     Case("hold_benefit_claim", arrears="600.00", flags=CLAIM),
     Case("technical_only", action="no_action", **DD),
     Case("hold_paused", arrears="600.00", hold=HOLD),
@@ -126,6 +130,8 @@ NOP_LIVE = ("nop", "2025-04-01")
 SCOTLAND = [
     Case("hold_breathing_space", arrears="600.00", flags=BS),
     Case("hold_mental_health_crisis", arrears="600.00", flags=MHC),
+    Case("hold_deceased", arrears="600.00", flags=DIED),
+    Case("hold_dispute", arrears="600.00", flags=DISPUTE),
     Case("hold_benefit_claim", arrears="600.00", flags=CLAIM),
     Case("technical_only", action="no_action", **DD),
     Case("hold_paused", arrears="600.00", hold=HOLD),

@@ -106,3 +106,18 @@ def test_property_nothing_demands_payment_in_a_breathing_space(policy, rows, mor
         if facts["flags"] & {"breathing_space", "mental_health_crisis"}:
             assert category == "hold" and category not in DEMANDS_PAYMENT
             assert one.decide(facts, explain=False).category == "hold"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize(
+    ("flag", "action"), [("deceased", "hold_deceased"), ("dispute", "hold_dispute")]
+)
+def test_a_death_or_a_dispute_holds_every_step_however_deep_the_arrears(policy, flag, action):
+    deep = {"arrears": 5000.0, "weekly_charge": 95.0, "days_since_last_payment": 200}
+    held = decide(policy, account=deep, flags=[{"type": flag, "from": "2025-06-01"}])
+    assert (held.action, held.category) == (action, "hold")
+    # and once the flag ends, the case goes on as before
+    ended = decide(
+        policy, account=deep, flags=[{"type": flag, "from": "2025-01-01", "to": "2025-03-01"}]
+    )
+    assert ended.action != action
