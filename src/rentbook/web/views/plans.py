@@ -25,7 +25,6 @@ from rentbook.web.uploads import CSV_OR_EXCEL, upload_problem
 from rentbook.web.views.performance import XLSX, can_set_targets
 
 
-
 def plans(request: HttpRequest) -> HttpResponse:
     """Every plan, and the form that imports one from CSV or Excel."""
     errors: list[dict[str, str]] = []
