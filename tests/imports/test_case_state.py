@@ -602,19 +602,9 @@ def test_a_dry_run_writes_nothing(tenancies, files):
     assert result.rows_posted == 1 and DiaryEntry.objects.count() == 0
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite file once")
-def test_a_case_state_import_killed_after_writing_leaves_the_database_as_before(tmp_path):
-    """kill -9 once the rows are written and before the commit: nothing of the file stays."""
-    url = f"sqlite:///{tmp_path / 'rentbook.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    rentbook = str(Path(sys.executable).with_name("rentbook"))
-    for args in (
-        ["migrate", "-v0"],
-        ["import", "tenancies", str(write_csv(tmp_path / "t.csv", [tenant_row("T1")]))],
-    ):
-        done = subprocess.run([rentbook, *args], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    path = write_csv(tmp_path / "d.csv", [diary(f"D{i}") for i in range(500)], DIARY)
+def import_diary_and_die(path: Path, env: dict[str, str]) -> None:
+    """Import the diary in a fresh process killed by SIGKILL once the rows are written and
+    before the commit."""
     script = f"""
         import os, signal, django
         os.environ["DJANGO_SETTINGS_MODULE"] = "rentbook.settings"
@@ -632,6 +622,22 @@ def test_a_case_state_import_killed_after_writing_leaves_the_database_as_before(
         [sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite file once")
+def test_a_case_state_import_killed_after_writing_leaves_the_database_as_before(tmp_path):
+    """kill -9 once the rows are written and before the commit: nothing of the file stays."""
+    url = f"sqlite:///{tmp_path / 'rentbook.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    rentbook = str(Path(sys.executable).with_name("rentbook"))
+    for args in (
+        ["migrate", "-v0"],
+        ["import", "tenancies", str(write_csv(tmp_path / "t.csv", [tenant_row("T1")]))],
+    ):
+        done = subprocess.run([rentbook, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    path = write_csv(tmp_path / "d.csv", [diary(f"D{i}") for i in range(500)], DIARY)
+    import_diary_and_die(path, env)
     db = sqlite3.connect(tmp_path / "rentbook.sqlite3")
     assert db.execute("SELECT count(*) FROM cases_diaryentry").fetchone() == (0,)
     assert db.execute(
@@ -677,23 +683,7 @@ def test_a_case_state_import_killed_after_writing_leaves_postgresql_as_before(tm
         with psycopg.connect(f"{server} dbname={name}") as db:
             before = sorted(db.execute(indexes).fetchall())
         path = write_csv(tmp_path / "d.csv", [diary(f"D{i}") for i in range(500)], DIARY)
-        script = f"""
-            import os, signal, django
-            os.environ["DJANGO_SETTINGS_MODULE"] = "rentbook.settings"
-            django.setup()
-            from rentbook.imports import declared
-            from rentbook.imports.services import import_file
-            write = declared.insert
-            def write_then_die(*args, **kw):
-                write(*args, **kw)
-                os.kill(os.getpid(), signal.SIGKILL)
-            declared.insert = write_then_die
-            import_file("diary", {str(path)!r})
-        """
-        done = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True
-        )
-        assert done.returncode == -signal.SIGKILL, done.stderr
+        import_diary_and_die(path, env)
         with psycopg.connect(f"{server} dbname={name}") as db:
             assert db.execute("SELECT count(*) FROM cases_diaryentry").fetchone() == (0,)
             batches = "SELECT count(*) FROM imports_importbatch WHERE kind = 'diary'"

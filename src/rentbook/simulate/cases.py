@@ -127,10 +127,17 @@ class _Events:
             self.parts[f].append(np.broadcast_to(np.asarray(v, dtype=np.int64), (n,)).copy())
 
     def get(self) -> dict[str, np.ndarray]:
+        """The events as arrays, in the order they were added."""
         return {
             f: np.concatenate(p) if p else np.zeros(0, dtype=np.int64)
             for f, p in self.parts.items()
         }
+
+
+def _by_tenancy(events: dict[str, np.ndarray], key: str) -> dict[str, np.ndarray]:
+    """Events in tenancy order, then by ``key`` (the order their rows are written)."""
+    order = np.lexsort((events[key], events["ti"]))
+    return {k: v[order] for k, v in events.items()}
 
 
 def _weekly_charge(charge: np.ndarray) -> np.ndarray:
@@ -577,8 +584,7 @@ def _rows(
 
     # --- diary
     d = diary
-    order = np.lexsort((d["c"], d["ti"]))
-    d = {k: v[order] for k, v in d.items()}
+    d = _by_tenancy(d, "c")
     day = (d["c"] + first) * 7 + d["day"]
     officer = homes.patch[ten.home[d["ti"]]] % len(OFFICERS)
     time = rng.integers(0, len(TIMES), len(day))
@@ -609,8 +615,7 @@ def _rows(
     # --- notices: a council serves a NOSP on a secure tenancy, an association a section 8
     kind = "nosp" if params.landlord == "council" else "section8"
     n = notices
-    order = np.lexsort((n["c"], n["ti"]))
-    n = {k: v[order] for k, v in n.items()}
+    n = _by_tenancy(n, "c")
     served = (n["c"] + first) * 7 + n["day"]
     notice_df = pl.DataFrame({"tenancy_ref": tref(n["ti"]), "served_on": day_of(served)}).select(
         notice_ref=pl.concat_str("tenancy_ref", pl.lit("/notice/"), "served_on"),
@@ -691,8 +696,7 @@ def _rows(
 
     # --- flags and holds
     f = flags
-    order = np.lexsort((f["start_day"], f["ti"]))
-    f = {k2: v[order] for k2, v in f.items()}
+    f = _by_tenancy(f, "start_day")
     flag_df = pl.DataFrame(
         {
             "tenancy_ref": tref(f["ti"]),
@@ -709,8 +713,7 @@ def _rows(
         note=null,
     )
     h = holds
-    order = np.lexsort((h["start_day"], h["ti"]))
-    h = {k2: v[order] for k2, v in h.items()}
+    h = _by_tenancy(h, "start_day")
     hold_df = pl.DataFrame(
         {
             "tenancy_ref": tref(h["ti"]),
@@ -835,8 +838,7 @@ def _arrangements(ledger, grid, params, end_c, periods, chunk_refs, day_of) -> p
     first = grid.first
     win = grid.weeks - first
     pr = periods
-    order = np.lexsort((pr["s"], pr["ti"]))
-    pr = {k: v[order] for k, v in pr.items()}
+    pr = _by_tenancy(pr, "s")
     i, s, e, amt, frm, state, why = (
         pr[k] for k in ("ti", "s", "e", "amt", "formal", "state", "reason")
     )
