@@ -21,6 +21,7 @@ from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
 from rentbook.imports.results import ImportResult, RejectsWriter
 from rentbook.imports.run import Run
+from rentbook.imports.signals import import_done
 from rentbook.imports.sqlite_journal import rollback_journal
 from rentbook.ledger.models import Transaction
 from rentbook.ledger.positions import checkpoint_date, refresh_checkpoints
@@ -168,6 +169,8 @@ def _import_once(
         # the indicators read the summary plus the rows above its watermark: keep that short
         refresh_checkpoints(as_at)  # a first load has made it already
         refresh_summary()
+    if batch.status == ImportBatch.Status.POSTED and (result.rows_posted or result.rows_updated):
+        import_done.send(sender=ImportBatch, kind=kind, result=result)
     result.problems.sort(key=lambda p: p.line)
     if result.rows_rejected and not result.file_errors:
         result.rejects_path = rejects

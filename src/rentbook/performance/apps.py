@@ -37,3 +37,34 @@ class PerformanceConfig(AppConfig):
     def ready(self) -> None:
         # plans is listed after performance; its models are connected from plans' own ready()
         connect_audit(tuple(x for x in AUDITED if x.startswith("performance.")))
+        from rentbook.engine.signals import run_done
+        from rentbook.imports.signals import import_done
+
+        run_done.connect(_after_run, dispatch_uid="performance.after_run")
+        import_done.connect(_after_import, dispatch_uid="performance.after_import")
+
+
+#: The import kinds whose rows the indicators read.
+READ_KINDS = frozenset(
+    {"tenancies", "charges", "transactions", "diary", "notices", "court_cases", "arrangements",
+     "write_offs", "former_tenants"}
+)  # fmt: skip
+
+
+def _after_run(sender, run, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A run is stored: queue the rent year's and the quarter's indicators to its day."""
+    from rentbook.performance import stored
+
+    for period in stored.standard_periods(run.as_of):
+        stored.request(period, reason=f"after the arrears run of {run.as_of:%-d %b %Y}", run=run)
+
+
+def _after_import(sender, kind, result, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    if kind not in READ_KINDS:
+        return
+    from django.utils import timezone
+
+    from rentbook.performance import stored
+
+    for period in stored.standard_periods(timezone.localdate()):
+        stored.request(period, reason=f"after the {kind} import")

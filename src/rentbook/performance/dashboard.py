@@ -5,37 +5,23 @@ the scopes below it, and the weekly arrears series."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-
-from rentbook.ledger.calendar import RentFreeRule
 from rentbook.money import format_pounds
 from rentbook.performance import indicators as ind
+from rentbook.performance import stored
 from rentbook.performance.charts import Line, line_chart
-from rentbook.performance.collection import FundRow, fund_summary
-from rentbook.performance.indicators import INDICATORS, Data, Period, Scope, ScopeKind, Value
-from rentbook.performance.models import CustomIndicator
-from rentbook.performance.series import weekly_arrears, year_profile
+from rentbook.performance.collection import FundRow
+from rentbook.performance.indicators import INDICATORS, Period, Scope, ScopeKind
+from rentbook.performance.models import CustomIndicator, IndicatorSet
+from rentbook.performance.series import ProfilePoint
+from rentbook.performance.stored import Figures
 from rentbook.performance.targets import RAG_LABELS, custom_value, status
 from rentbook.portfolio.models import Area, Patch, User
 
 #: The indicators whose accounts can be listed (drill-down).
-DRILLABLE = frozenset(
-    {
-        "current_arrears_pct",
-        "current_arrears_less_technical_pct",
-        "gross_arrears_pct",
-        "owing_13_weeks_pct",
-        "leavers_in_arrears_pct",
-        "leavers_weeks_owed",
-        "former_arrears_collected_pct",
-        "former_arrears_written_off_pct",
-        "former_arrears_cleared_pct",
-        "direct_debit_pct",
-    }
-)
+DRILLABLE = frozenset(stored.DRILL_BITS)
 #: The figures shown for each scope one level down.
 CHILD_CODES = ("current_arrears_pct", "rent_collected_pct", "owing_13_weeks_pct")
 
@@ -144,24 +130,24 @@ def children_of(scope: Scope) -> tuple[str, list[Scope]]:
     return "", []
 
 
-def rows_for(data: Data, scope: Scope) -> list[Row]:
+def rows_for(own: Figures, period: Period, scope: Scope) -> list[Row]:
     rows = []
     for i in INDICATORS:
-        v: Value = i.compute(data, scope)
-        st = status(i.code, v.value, data.period, scope)
+        value, numerator, denominator = own["values"].get(i.code, [None, None, None])
+        st = status(i.code, value, period, scope)
         rows.append(
             Row(
-                i.code, i.name, i.unit, v.value, show(v.value, i.unit),
+                i.code, i.name, i.unit, value, show(value, i.unit),
                 show(st.target, i.unit) if st.target is not None else "",
-                st.rag, i.source, i.interim, i.code in DRILLABLE, v.numerator, v.denominator,
+                st.rag, i.source, i.interim, i.code in DRILLABLE, numerator, denominator,
             )
         )  # fmt: skip
     for c in CustomIndicator.objects.all():
-        value = custom_value(c.code, data.period, scope)
-        st = status(c.code, value, data.period, scope)
+        custom = custom_value(c.code, period, scope)
+        st = status(c.code, custom, period, scope)
         rows.append(
             Row(
-                c.code, c.name, c.unit, value, show(value, c.unit),
+                c.code, c.name, c.unit, custom, show(custom, c.unit),
                 show(st.target, c.unit) if st.target is not None else "", st.rag,
                 "Entered or imported", False, False,
             )
@@ -169,12 +155,37 @@ def rows_for(data: Data, scope: Scope) -> list[Row]:
     return rows
 
 
-def build(period: Period, scope: Scope, *, weeks_back: int = 26, profile: bool = True) -> Dashboard:
-    data = ind.load(period)
+def build(period: Period, scope: Scope, *, profile: bool = True) -> Dashboard:
+    """The dashboard worked out now from the ledger (the pages read a stored set instead)."""
     kind, kids = children_of(scope)
+    figures, _ = stored.figures_for([scope, *kids], period)
+    return assemble(period, scope, figures, kind, kids, profile=profile)
+
+
+def from_set(s: IndicatorSet, scope: Scope, *, profile: bool = True) -> Dashboard:
+    """The dashboard of ``scope`` from a stored set: a few rows, whatever the portfolio."""
+    kind, kids = children_of(scope)
+    figures = stored.figures(s, [scope.key, *(k.key for k in kids)])
+    if scope.key not in figures:
+        raise LookupError(f"the set holds no figures for {scope.label}")
+    return assemble(stored.period_of(s), scope, figures, kind, kids, profile=profile)
+
+
+def assemble(
+    period: Period,
+    scope: Scope,
+    figures: dict[str, Figures],
+    kind: str,
+    kids: list[Scope],
+    *,
+    profile: bool,
+) -> Dashboard:
+    own = figures[scope.key]
     children = []
     for k in kids:
-        values = [ind.BY_CODE[c].compute(data, k).value for c in CHILD_CODES]
+        if k.key not in figures:  # an area or patch added since the set was worked out
+            continue
+        values = [figures[k.key]["values"].get(c, [None])[0] for c in CHILD_CODES]
         children.append(
             Child(
                 k,
@@ -183,30 +194,28 @@ def build(period: Period, scope: Scope, *, weeks_back: int = 26, profile: bool =
                 [status(c, v, period, k).rag for c, v in zip(CHILD_CODES, values, strict=True)],
             )
         )
-    last = period.end
-    first = max(period.start, last - timedelta(weeks=weeks_back) + timedelta(days=1))
-    series = weekly_arrears(first, last, scope)
-    weeks = list(zip(series["week_end"].to_list(), series["arrears"].to_list(), strict=True))
+    weeks = [(date.fromisoformat(d), a) for d, a in own["weeks"]]
     chart = line_chart(
         f"Current tenants' arrears at the end of each week, {scope.label}",
         [Line("Arrears (£)", [a / 100 for _, a in weeks])],
         [f"{d:%d %b}" for d, _ in weeks],
     )
+    funds = [FundRow(f, c, b, w) for f, c, b, w in own["funds"]]
     board = Dashboard(
-        period, scope, trail_of(scope), rows_for(data, scope), fund_summary(data, scope),
+        period, scope, trail_of(scope), rows_for(own, period, scope), funds,
         children, kind, weeks, chart,
     )  # fmt: skip
-    if profile:
-        rule = RentFreeRule.parse(settings.RENTBOOK_RENT_FREE_WEEKS)
-        year = ind.rent_year_of(period.end)
-        board.profile = year_profile([year - 1, year], scope, rule, period.end)
-        prev, this = board.profile[year - 1], board.profile[year]
+    if profile and own["profile"]:
+        board.profile = {
+            int(y): [ProfilePoint(*p) for p in points] for y, points in own["profile"].items()
+        }
+        (prev_y, prev), (year, this) = sorted(board.profile.items())
         n = max(len(prev), len(this))
         board.profile_chart = line_chart(
             "Arrears by week of the rent year, this year against last",
             [
                 Line(
-                    f"{year - 1}/{str(year)[-2:]}",
+                    f"{prev_y}/{str(prev_y + 1)[-2:]}",
                     [p.arrears / 100 if p.arrears is not None else None for p in prev],
                 ),
                 Line(
@@ -240,5 +249,5 @@ def period_from(kind: str, year: str | None, quarter: str | None, today: date) -
     else:
         period = Period.year(int(year or 0))
     if period.start <= today < period.end:  # a period not yet over: up to today
-        return Period(period.start, today, f"{period.name} to {today:%d %b %Y}")
+        return period.to(today)
     return period

@@ -58,6 +58,8 @@ class Period:
     start: date
     end: date
     label: str = ""
+    #: For a period not yet over, shown to a day: the day the whole rent year or quarter ends.
+    whole_end: date | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -74,6 +76,14 @@ class Period:
     @property
     def key(self) -> str:
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def whole(self) -> date:
+        return self.whole_end or self.end
+
+    def to(self, day: date) -> Period:
+        """The period so far, to ``day`` (for a period not yet over)."""
+        return Period(self.start, day, f"{self.name} to {day:%d %b %Y}", self.end)
 
     @classmethod
     def year(cls, year: int) -> Period:

@@ -114,3 +114,88 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} target {self.value} to {self.period_end}"
+
+
+class IndicatorSet(models.Model):
+    """Every built-in indicator of one period, for every scope, worked out once (after a run,
+    an import, or when a manager asks) and read by the dashboard, its drill-downs, exports and
+    the committee report: what grows with the portfolio is not recomputed per page view."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being worked out"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    # the last day of the whole rent year or quarter (after period_end while it is not over)
+    whole_end = models.DateField()
+    period_name = models.CharField(max_length=120)
+    run = models.ForeignKey(
+        "engine.Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        indexes = [models.Index(fields=["period_start", "whole_end", "status", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"indicators for {self.period_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 0 if not self.total else min(100, round(100 * self.done / self.total))
+
+
+class ScopeFigures(models.Model):
+    """One scope's figures in a set: each indicator's value with its parts, the collection by
+    fund, the weekly arrears and the year-on-year profile (plain JSON values, pence)."""
+
+    set = models.ForeignKey(IndicatorSet, on_delete=models.CASCADE, related_name="scopes")
+    scope = models.CharField(max_length=40)  # Scope.key: landlord, area:3, patch:7, officer:2
+    label = models.CharField(max_length=200)
+    values = models.JSONField(default=dict)  # code -> [value, numerator, denominator]
+    funds = models.JSONField(default=list)  # [fund, collected, billed, written off], total last
+    weeks = models.JSONField(default=list)  # [week ending (ISO), arrears]
+    profile = models.JSONField(default=dict)  # rent year -> [[week, arrears, rent free, xmas]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["set", "scope"], name="scope_figures_once_per_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} in set {self.set_id}"
+
+
+class DrillAccount(models.Model):
+    """An account behind one or more drillable indicators of a set (``member`` holds one bit
+    per indicator, stored.DRILL_BITS), with the figures its list shows."""
+
+    set = models.ForeignKey(IndicatorSet, on_delete=models.CASCADE, related_name="+")
+    account_id = models.BigIntegerField()
+    reference = models.CharField(max_length=40)
+    patch_id = models.BigIntegerField(null=True)
+    closing = models.BigIntegerField()
+    weekly_charge = models.BigIntegerField()
+    technical = models.BigIntegerField()
+    tenancy_end = models.DateField(null=True)
+    member = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["set", "patch_id", "closing"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} in set {self.set_id}"

@@ -25,12 +25,14 @@ WEEKLY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def weekly_arrears(first: date, last: date, scope: Scope) -> pl.DataFrame:
-    """Columns ``week_end`` (each Sunday from ``first``'s week to ``last``'s) and ``arrears``
-    (pence): the positive balances of tenancies current on that Sunday, in ``scope``."""
+def weekly_by_patch(first: date, last: date) -> tuple[list[date], dict[int, list[int]]]:
+    """Each Sunday from ``first``'s week to ``last``'s, and for each patch the positive
+    balances of its tenancies current on that Sunday (pence): one pass over the ledger for
+    every scope, since an area or an officer is a set of patches."""
     monday = week_start(first)
     weeks = (week_start(last) - monday).days // 7 + 1
     end = monday + timedelta(weeks=weeks, days=-1)
+    week_ends = [monday + timedelta(weeks=w, days=6) for w in range(weeks)]
     sql = (
         f"SELECT t.account_id, {week_index_sql(monday, 0)} AS w, SUM(t.amount)"
         f" FROM {TXN} t WHERE t.posted_on <= {sql_day(end)} GROUP BY t.account_id, w"
@@ -45,16 +47,12 @@ def weekly_arrears(first: date, last: date, scope: Scope) -> pl.DataFrame:
         [],
         {"account_id": pl.Int64(), "patch_id": pl.Int64(), "start": pl.Date(), "end": pl.Date()},
     )
-    patches = scope.patches()
-    if patches is not None:
-        accounts = accounts.filter(pl.col("patch_id").is_in(list(patches)))
     # only tenancies current at some week's end in the range
     accounts = accounts.filter(
         (pl.col("start") <= end) & (pl.col("end").is_null() | (pl.col("end") >= monday))
-    )
-    week_ends = [monday + timedelta(weeks=w, days=6) for w in range(weeks)]
+    ).with_columns(pl.col("patch_id").fill_null(-1))
     if accounts.height == 0:
-        return pl.DataFrame({"week_end": week_ends, "arrears": [0] * weeks})
+        return week_ends, {}
     index = accounts.select("account_id").with_row_index("row")
     moves = moves.join(index, on="account_id", how="inner")
     # an accounts x weeks matrix of net movements, run forward: each week's closing balance
@@ -67,8 +65,32 @@ def weekly_arrears(first: date, last: date, scope: Scope) -> pl.DataFrame:
     starts = accounts["start"].to_numpy().astype("datetime64[D]")
     finish = accounts["end"].fill_null(date(9999, 12, 31)).to_numpy().astype("datetime64[D]")
     current = (starts[:, None] <= ends[None, :]) & (finish[:, None] >= ends[None, :])
-    arrears = np.where(current, np.clip(balance, 0, None), 0).sum(axis=0)
-    return pl.DataFrame({"week_end": week_ends, "arrears": [int(x) for x in arrears]})
+    owed = np.where(current, np.clip(balance, 0, None), 0)
+    patch_ids, patch_row = np.unique(accounts["patch_id"].to_numpy(), return_inverse=True)
+    per_patch = np.zeros((len(patch_ids), weeks), dtype=np.int64)
+    np.add.at(per_patch, patch_row, owed)
+    return week_ends, {
+        int(p): [int(x) for x in per_patch[i]] for i, p in enumerate(patch_ids.tolist())
+    }
+
+
+def scope_series(
+    by_patch: dict[int, list[int]], weeks: int, patches: frozenset[int] | None
+) -> list[int]:
+    """A scope's weekly arrears: the sum of its patches' (every patch's for the landlord)."""
+    total = [0] * weeks
+    for patch, series in by_patch.items():
+        if patches is None or patch in patches:
+            total = [a + b for a, b in zip(total, series, strict=True)]
+    return total
+
+
+def weekly_arrears(first: date, last: date, scope: Scope) -> pl.DataFrame:
+    """Columns ``week_end`` (each Sunday from ``first``'s week to ``last``'s) and ``arrears``
+    (pence): the positive balances of tenancies current on that Sunday, in ``scope``."""
+    week_ends, by_patch = weekly_by_patch(first, last)
+    arrears = scope_series(by_patch, len(week_ends), scope.patches())
+    return pl.DataFrame({"week_end": week_ends, "arrears": arrears})
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,13 @@ def year_profile(
     last = min(rent_year(max(years), rule).end, as_of)
     series = weekly_arrears(first, last, scope)
     by_end = dict(zip(series["week_end"].to_list(), series["arrears"].to_list(), strict=True))
+    return profile_of(years, by_end, rule)
+
+
+def profile_of(
+    years: list[int], by_end: dict[date, int], rule: RentFreeRule
+) -> dict[int, list[ProfilePoint]]:
+    """Each rent year's weeks with the arrears at their ends (None where not reached)."""
     out: dict[int, list[ProfilePoint]] = {}
     for y in sorted(years):
         ry = rent_year(y, rule)

@@ -6,6 +6,7 @@ from rentbook.web.views import performance as views
 
 urlpatterns: list[URLPattern] = [
     path("performance/", views.dashboard, name="performance"),
+    path("performance/work-out/", views.work_out, name="performance-work-out"),
     path("performance/accounts/", views.accounts, name="performance-accounts"),
     path("performance/indicators.csv", views.indicators_csv, name="performance-csv"),
     path("performance/indicators.xlsx", views.indicators_xlsx, name="performance-xlsx"),

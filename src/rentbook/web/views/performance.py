@@ -9,8 +9,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +21,7 @@ from django.utils import timezone
 from rentbook.money import format_plain, format_pounds
 from rentbook.performance import dashboard as dash
 from rentbook.performance import indicators as ind
+from rentbook.performance import stored
 from rentbook.performance.indicators import Period, Scope, ScopeKind
 from rentbook.performance.models import Better, CustomIndicator, Target
 from rentbook.performance.targets import import_custom_values, set_custom_value, set_target
@@ -28,7 +32,7 @@ from rentbook.web.uploads import CSV, upload_problem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MANAGERS = frozenset({Role.INCOME_MANAGER, Role.TEAM_LEADER, Role.ADMINISTRATOR})
-MAX_ACCOUNTS = 500
+PAGE_SIZE = 50
 
 
 def can_set_targets(user: Any) -> bool:
@@ -67,20 +71,55 @@ def _scope_query(base: dict[str, str], scope: Scope) -> dict[str, str]:
     return q
 
 
+def _not_ready(request: HttpRequest, period: Period, scope: Scope, query: dict[str, str]):  # type: ignore[no-untyped-def]
+    """No figures are stored for the period yet: say so, show any set being worked out, and
+    let a manager ask for them."""
+    waiting = stored.pending(period)
+    return render(
+        request,
+        "web/performance/not_ready.html",
+        {
+            "period": period,
+            "scope": scope,
+            "query": query,
+            "waiting": waiting,
+            "can_request": can_set_targets(request.user),
+            "work_out_url": _link("web:performance-work-out", query),
+            "years": _years(),
+        },
+    )
+
+
+def _years() -> list[int]:
+    return list(range(ind.rent_year_of(timezone.localdate()), 2000, -1))[:6]
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     period, scope, query = _choice(request)
-    # The year profile reads two years of weekly balances: drawn when asked for.
+    s = stored.latest(period)
+    if s is None:
+        return _not_ready(request, period, scope, query)
+    # The year profile is the longest part of the page: drawn when asked for.
     with_profile = request.GET.get("profile") == "1"
-    board = dash.build(period, scope, profile=with_profile)
-    years = list(range(ind.rent_year_of(timezone.localdate()), 2000, -1))[:6]
+    try:
+        board = dash.from_set(s, scope, profile=with_profile)
+    except LookupError:
+        raise Http404("the figures were worked out before that scope existed") from None
+    newer = stored.pending(period)
+    if newer and newer.created_at <= (s.finished_at or s.created_at):
+        newer = None  # a set that failed or waited before this one was done
     return render(
         request,
         "web/performance/dashboard.html",
         {
             "board": board,
+            "set": s,
+            "newer": newer
+            if newer and newer.created_at > (s.finished_at or s.created_at)
+            else None,
             "query": query,
-            "years": years,
-            "trail": [(s, _link("web:performance", _scope_query(query, s))) for s in board.trail],
+            "years": _years(),
+            "trail": [(x, _link("web:performance", _scope_query(query, x))) for x in board.trail],
             "children": [
                 (c, _link("web:performance", _scope_query(query, c.scope))) for c in board.children
             ],
@@ -95,56 +134,106 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pdf": _link("web:performance-report", query),
             "can_set_targets": can_set_targets(request.user),
             "profile_link": _link("web:performance", query, profile="1"),
+            "work_out_url": _link("web:performance-work-out", query),
         },
     )
 
 
+def work_out(request: HttpRequest) -> HttpResponse:
+    """A manager asks for a period's figures to be worked out again (a background task)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    if not can_set_targets(request.user):
+        raise PermissionDenied
+    period, _, query = _choice(request)
+    stored.request(period, reason=f"asked for by {request.user.display_name}", by=request.user)
+    messages.success(
+        request,
+        f"The figures for {period.name} are being worked out. Refresh this page to see "
+        "how far it has got.",
+    )
+    return redirect(_link("web:performance", query))
+
+
+def _set_or_redirect(request: HttpRequest, period: Period, query: dict[str, str]):  # type: ignore[no-untyped-def]
+    s = stored.latest(period)
+    if s is None:
+        messages.error(request, f"The figures for {period.name} have not been worked out yet.")
+        return None, redirect(_link("web:performance", query))
+    return s, None
+
+
+def _board(request: HttpRequest):  # type: ignore[no-untyped-def]
+    period, scope, query = _choice(request)
+    s, refusal = _set_or_redirect(request, period, query)
+    if s is None:
+        return None, refusal
+    try:
+        return dash.from_set(s, scope, profile=False), None
+    except LookupError:
+        raise Http404("the figures were worked out before that scope existed") from None
+
+
 def accounts(request: HttpRequest) -> HttpResponse:
-    """The accounts behind an indicator's number, largest balance first."""
+    """The accounts behind an indicator's number, largest balance first, a page at a time."""
     period, scope, query = _choice(request)
     code = request.GET.get("indicator", "")
     if code not in dash.DRILLABLE:
         raise Http404("that indicator has no accounts to list")
-    data = ind.load(period)
-    frame = ind.accounts_behind(data, scope, code)
-    value = ind.BY_CODE[code].compute(data, scope)
-    rows = frame.head(MAX_ACCOUNTS).to_dicts()
+    s, refusal = _set_or_redirect(request, period, query)
+    if s is None:
+        return refusal
+    rows = stored.drilled(s, scope, code)
     if request.GET.get("format") == "csv":
         if not permissions.can_export(request.user):
             raise PermissionDenied
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_drill_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="accounts-{code}.csv"'
-        w = csv_writer(response)
-        w.writerow(["reference", "balance", "weekly_charge", "technical_arrears", "tenancy_end"])
-        for r in frame.iter_rows(named=True):
-            w.writerow(
-                [
-                    r["reference"],
-                    format_plain(r["closing"]),
-                    format_plain(r["weekly_charge"]),
-                    format_plain(r["technical"] or 0),
-                    r["tenancy_end"] or "",
-                ]
-            )
         return response
+    own = stored.figures(s, [scope.key]).get(scope.key)
+    if own is None:
+        raise Http404("the figures were worked out before that scope existed")
+    value, numerator, denominator = own["values"].get(code, [None, None, None])
+    totals = rows.aggregate(n=Count("id"), owed=Sum("closing", filter=Q(closing__gt=0)))
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = totals["n"]  # counted once above, with the balance
+    page = paginator.get_page(request.GET.get("page"))
     indicator = ind.BY_CODE[code]
     return render(
         request,
         "web/performance/accounts.html",
         {
             "indicator": indicator,
-            "shown": dash.show(value.value, indicator.unit),
-            "value": value,
-            "period": period,
+            "shown": dash.show(value, indicator.unit),
+            "value": ind.Value(value, numerator, denominator),
+            "period": stored.period_of(s),
+            "set": s,
             "scope": scope,
-            "rows": rows,
-            "total": frame.height,
-            "balance_total": format_pounds(int(frame["closing"].clip(0).sum() or 0)),
-            "more": frame.height > MAX_ACCOUNTS,
+            "page": page,
+            "extra": urlencode({**query, "indicator": code}),
+            "total": totals["n"],
+            "balance_total": format_pounds(int(totals["owed"] or 0)),
             "back": _link("web:performance", query),
             "csv": _link("web:performance-accounts", query, indicator=code, format="csv"),
         },
     )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _drill_csv(rows):  # type: ignore[no-untyped-def]
+    """The CSV a row at a time, so 100,000 accounts stream rather than wait in memory."""
+    w = csv_writer(_Echo())
+    yield w.writerow(["reference", "balance", "weekly_charge", "technical_arrears", "tenancy_end"])
+    fields = ("reference", "closing", "weekly_charge", "technical", "tenancy_end")
+    for ref, closing, weekly, technical, end in rows.values_list(*fields).iterator(5000):
+        yield w.writerow(
+            [ref, format_plain(closing), format_plain(weekly), format_plain(technical or 0),
+             end or ""]
+        )  # fmt: skip
 
 
 def _table(board: dash.Dashboard) -> list[list[str]]:
@@ -171,8 +260,10 @@ def _name(board: dash.Dashboard, ext: str) -> str:
 
 @permissions.allowed(permissions.can_export)
 def indicators_csv(request: HttpRequest) -> HttpResponse:
-    period, scope, _ = _choice(request)
-    board = dash.build(period, scope, profile=False)
+    board, refusal = _board(request)
+    if board is None:
+        return refusal
+    scope, period = board.scope, board.period
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_name(board, "csv")}"'
     w = csv_writer(response)
@@ -183,9 +274,10 @@ def indicators_csv(request: HttpRequest) -> HttpResponse:
 
 @permissions.allowed(permissions.can_export)
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
-
-    period, scope, _ = _choice(request)
-    board = dash.build(period, scope, profile=False)
+    board, refusal = _board(request)
+    if board is None:
+        return refusal
+    scope, period = board.scope, board.period
     out = io.BytesIO()
     book = workbook(out)
     bold = book.add_format({"bold": True})
@@ -211,8 +303,9 @@ def indicators_xlsx(request: HttpRequest) -> HttpResponse:
 
 @permissions.allowed(permissions.can_export)
 def committee_report(request: HttpRequest) -> HttpResponse:
-    period, scope, _ = _choice(request)
-    board = dash.build(period, scope, profile=False)
+    board, refusal = _board(request)
+    if board is None:
+        return refusal
     html = render_to_string(
         "web/performance/report_pdf.html",
         {

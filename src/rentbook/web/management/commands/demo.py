@@ -3,6 +3,8 @@ print the address and the sign-ins, and serve the site."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -54,6 +56,8 @@ class Command(BaseCommand):
             f"Arrears run as of {run.as_of:%-d %B %Y} with the {run.policy} policy: "
             f"{run.accounts:,} accounts decided."
         )
+        # the indicators the run queued, so the managers' dashboard opens on figures
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
         took = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo landlord ready in {took:.0f} s."))
         self.stdout.write("")
@@ -71,4 +75,13 @@ class Command(BaseCommand):
         if not opts["no_serve"]:
             # the demo, and only the demo, is served with the development key
             settings.RENTBOOK_DEMO = True
-            call_command("runserver", opts["addr"], use_reloader=False)
+            # the task worker beside the site, as in production (runs started from the pages,
+            # letter batches, indicators)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "rentbook.cli", "db_worker", "--no-reload"],
+            )
+            try:
+                call_command("runserver", opts["addr"], use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(10)
