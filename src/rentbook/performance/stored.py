@@ -222,6 +222,8 @@ def request(period: Period, *, reason: str, by: Any = None, run: Any = None) -> 
         status__in=[IndicatorSet.Status.QUEUED, IndicatorSet.Status.RUNNING],
     ).first()
     if waiting is not None:
+        if run is not None and waiting.run_id is None:  # the run's figures: say so
+            IndicatorSet.objects.filter(pk=waiting.pk).update(run=run, reason=reason)
         return waiting
     s = IndicatorSet.objects.create(
         period_start=period.start,
