@@ -384,13 +384,13 @@ def post_court_review(on: date, threshold: int | None = None) -> list[ReviewRow]
         .annotate(b=Sum("amount"))
         .values_list("account_id", "b")
     )
-    rows = []
-    for account_id, case in latest.items():
-        bal = balances.get(account_id) or 0
-        if bal <= threshold:
-            continue
-        plan = ReviewPlan.objects.filter(account_id=account_id).first()
-        rows.append(ReviewRow(case.account, bal, case, plan))
+    over = [a for a in latest if (balances.get(a) or 0) > threshold]
+    plans: dict[int, ReviewPlan] = {}
+    # ReviewPlan's own ordering puts the one shown first, as .first() did per account
+    for p in ReviewPlan.objects.filter(account_id__in=over):
+        plans.setdefault(p.account_id, p)
+    accounts = Account.objects.in_bulk(over)
+    rows = [ReviewRow(accounts[a], balances.get(a) or 0, latest[a], plans.get(a)) for a in over]
     rows.sort(key=lambda r: (r.plan is not None, -r.balance))
     return rows
 

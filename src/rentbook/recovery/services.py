@@ -17,6 +17,7 @@ from django.utils import timezone
 from rentbook.audit.services import acting_as, record_object
 from rentbook.cases.services import record_action
 from rentbook.errors import FieldErrors
+from rentbook.ledger.balances import balances_on
 from rentbook.ledger.models import Account, Kind, Transaction
 from rentbook.ledger.postings import Posting, post
 from rentbook.money import format_plain
@@ -144,7 +145,21 @@ def letters_due(on: date) -> list[FormerTenantAccount]:
         reminder_sent_on__isnull=True,
         replied_on__isnull=True,
     )
-    return [f for f in (*first, *reminders) if balance(f.account, on) > 0]
+    candidates = [*first.select_related("account"), *reminders.select_related("account")]
+    owed = balances_on([f.account_id for f in candidates], on)
+    return [f for f in candidates if owed.get(f.account_id, 0) > 0]
+
+
+def letter_due(fta: FormerTenantAccount, on: date) -> bool:
+    """Whether ``fta``'s first letter or reminder is due on ``on`` (as letters_due)."""
+    first = fta.letter_sent_on is None and fta.ended_on <= on
+    reminder = (
+        fta.letter_sent_on is not None
+        and fta.letter_sent_on <= on - timedelta(days=REMINDER_DAYS)
+        and fta.reminder_sent_on is None
+        and fta.replied_on is None
+    )
+    return (first or reminder) and balance(fta.account, on) > 0
 
 
 def letter_kind(fta: FormerTenantAccount) -> str:
@@ -528,10 +543,20 @@ def committee_report(start: date, end: date) -> tuple[list[ReportRow], int, list
     approved = WriteOff.objects.filter(status=WriteOff.Status.APPROVED).select_related(
         "account__tenancy", "proposed_by", "decided_by"
     )
+    approved = list(approved)
+    # Found through the write-offs' own keys (the ledger's unique reference, or the id an
+    # imported write-off names): a search of the ledger by kind reads every transaction.
     in_period = Transaction.objects.filter(kind=Kind.WRITE_OFF, posted_on__range=(start, end))
-    posted = dict(in_period.filter(source="writeoff").values_list("source_ref", "posted_on"))
-    # a write-off imported from a housing system names its ledger entry by id
-    by_id = dict(in_period.exclude(source="writeoff").values_list("id", "posted_on"))
+    posted = dict(
+        in_period.filter(
+            source="writeoff", source_ref__in=[w.reference for w in approved]
+        ).values_list("source_ref", "posted_on")
+    )
+    by_id = dict(
+        in_period.filter(pk__in=[w.transaction_id for w in approved if w.transaction_id])
+        .exclude(source="writeoff")
+        .values_list("id", "posted_on")
+    )
     rows = []
     for w in approved:
         on = posted.get(w.reference) or by_id.get(w.transaction_id or 0)

@@ -3,8 +3,11 @@ post-court review. Thin: the rules live in rentbook.legal.services."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +18,8 @@ from rentbook.money import MoneyError, parse_pounds
 from rentbook.web import permissions
 from rentbook.web.forms import DateField
 from rentbook.web.views.cases import FormErrors
+
+PAGE_SIZE = 50
 
 
 def _account(reference: str) -> Account:
@@ -103,10 +108,20 @@ def post_court_review(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Plan recorded for {account.reference}")
             return redirect(f"{request.path}?above={threshold_text}")
     rows = services.post_court_review(today, threshold)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/legal/post_court_review.html",
-        {"rows": rows, "above": threshold_text, "errors": errors.summary(), "error": errors.by_id},
+        {
+            "rows": page,
+            "page": page,
+            "total": len(rows),
+            "without_plan": sum(1 for r in rows if r.plan is None),
+            "above": threshold_text,
+            "extra": urlencode({"above": threshold_text}),
+            "errors": errors.summary(),
+            "error": errors.by_id,
+        },
         status=400 if errors else 200,
     )
 

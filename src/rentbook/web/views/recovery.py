@@ -9,11 +9,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rentbook.ledger.balances import balances_on
 from rentbook.ledger.models import Account
 from rentbook.money import MoneyError, format_plain, parse_pounds
 from rentbook.recovery import services
@@ -22,6 +24,10 @@ from rentbook.web import permissions
 from rentbook.web.forms import DateField
 from rentbook.web.uploads import CSV, upload_problem
 from rentbook.web.views.cases import FormErrors
+
+PAGE_SIZE = 50
+#: How many of the former tenant letters due the list names (the rest are counted).
+DUE_SHOWN = 50
 
 
 def _refuse_readers(request: HttpRequest) -> None:
@@ -265,15 +271,20 @@ def agency_export(request: HttpRequest) -> HttpResponse:
 
 def former_tenant_accounts(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = FormerTenantAccount.objects.select_related("account", "rent_account").order_by(
-        "-ended_on"
-    )[:200]
+    accounts = FormerTenantAccount.objects.select_related("account", "rent_account").order_by(
+        "-ended_on", "-pk"
+    )
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    owed = balances_on([f.account_id for f in page], today)
+    due = services.letters_due(today)
     return render(
         request,
         "web/recovery/former_tenant_accounts.html",
         {
-            "rows": [(f, services.balance(f.account, today)) for f in rows],
-            "due": services.letters_due(today),
+            "page": page,
+            "rows": [(f, owed.get(f.account_id, 0)) for f in page],
+            "due": due[:DUE_SHOWN],
+            "due_count": len(due),
         },
     )
 
@@ -331,7 +342,7 @@ def former_tenant(request: HttpRequest, reference: str) -> HttpResponse:
             "account": account,
             "fta": fta,
             "balance": services.balance(account, today),
-            "letter_due": fta in services.letters_due(today),
+            "letter_due": services.letter_due(fta, today),
             "letter_kind": services.letter_kind(fta),
             "static": services.static_balance(fta, today),
             "referrals": list(fta.referrals.all()),

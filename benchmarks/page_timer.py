@@ -1,0 +1,141 @@
+"""Time every page a manager opens, against the database DATABASE_URL names (run by
+test_page_speed.py in its own process: `python -m benchmarks.page_timer`).
+
+Each page is requested through Django's test client signed in as an income manager (routing,
+middleware, queries, templates; no network), REQUESTS times (exports EXPORTS times), and the
+p95 printed as JSON. Pages that need an account take the account with the longest history in
+arrears; pages that need an object take the newest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+
+REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "20"))
+EXPORTS = int(os.environ.get("BENCH_EXPORT_REQUESTS", "3"))
+
+
+def p95(times: list[float]) -> float:
+    if len(times) < 2:
+        return times[0]
+    return statistics.quantiles(times, n=20, method="inclusive")[-1]
+
+
+def pages() -> list[tuple[str, str, bool]]:
+    """(name, URL, is an export) for every page worth timing."""
+    from rentbook.comms.models import Batch
+    from rentbook.engine.models import Recommendation
+    from rentbook.plans.models import Plan
+    from rentbook.portfolio.models import Area, Patch
+    from rentbook.recovery.models import WriteOff
+
+    rec = Recommendation.objects.filter(balance__gt=0).order_by("-run_id", "-balance").first()
+    ref = rec.account.reference if rec else ""
+    area = Area.objects.order_by("pk").first()
+    patch = Patch.objects.order_by("pk").first()
+    out = [
+        ("find an account", "/", False),
+        ("worktray", "/worktray/", False),
+        ("worktray, page 50", "/worktray/?page=50", False),
+        ("runs", "/runs/", False),
+        ("audit log", "/audit-log/", False),
+        ("audit log, page 100", "/audit-log/?page=100", False),
+        ("dashboard, rent year", "/performance/", False),
+        ("dashboard, quarter", "/performance/?period=quarter", False),
+        ("dashboard, year profile", "/performance/?profile=1", False),
+        ("letters", "/letters/", False),
+        ("write-offs", "/write-offs/", False),
+        ("write-off committee report", "/write-offs/committee-report/", False),
+        ("former tenants", "/former-tenants/", False),
+        ("post-court review", "/post-court-review/", False),
+        ("targets", "/performance/targets/", False),
+        ("custom indicators", "/performance/custom/", False),
+        ("plans", "/plans/", False),
+        ("letter templates", "/letters/templates/", False),
+        ("accounts behind current arrears",
+         "/performance/accounts/?indicator=current_arrears_pct", False),
+        ("accounts behind current arrears, page 200",
+         "/performance/accounts/?indicator=current_arrears_pct&page=200", False),
+        ("worktray CSV", "/worktray.csv", True),
+        ("worktray Excel", "/worktray.xlsx", True),
+        ("indicators CSV", "/performance/indicators.csv", True),
+        ("indicators Excel", "/performance/indicators.xlsx", True),
+        ("committee report PDF", "/performance/committee-report.pdf", True),
+        ("accounts behind current arrears, CSV",
+         "/performance/accounts/?indicator=current_arrears_pct&format=csv", True),
+        ("agency referrals CSV", "/former-tenants/agency-referrals.csv", True),
+        ("write-off committee report CSV", "/write-offs/committee-report.csv", True),
+    ]  # fmt: skip
+    if area:
+        out.append(("dashboard, an area", f"/performance/?scope=area&id={area.pk}", False))
+    if patch:
+        out.append(("dashboard, a patch", f"/performance/?scope=patch&id={patch.pk}", False))
+    if ref:
+        out += [
+            ("account", f"/accounts/{ref}/", False),
+            ("statement", f"/accounts/{ref}/statement/", False),
+            ("sent letters", f"/accounts/{ref}/sent/", False),
+            ("statement CSV", f"/accounts/{ref}/statement.csv", True),
+        ]
+    w = WriteOff.objects.order_by("-pk").first()
+    if w:
+        out.append(("a write-off", f"/write-offs/{w.pk}/", False))
+    b = Batch.objects.order_by("-pk").first()
+    if b:
+        out.append(("letter batch manifest CSV", f"/letters/batches/{b.pk}.csv", True))
+    plan = Plan.objects.order_by("-pk").first()
+    if plan:
+        out.append(("a plan", f"/plans/{plan.pk}/", False))
+    return out
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rentbook.settings")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from rentbook.portfolio.models import Role, User
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    user, _ = User.objects.get_or_create(
+        username="bench-manager", defaults={"role": Role.INCOME_MANAGER}
+    )
+    client = Client()
+    client.force_login(user)
+    results = {}
+    for name, url, export in pages():
+        times = []
+        status = None
+        for _ in range(EXPORTS if export else REQUESTS):
+            started = time.perf_counter()
+            r = client.get(url)
+            if getattr(r, "streaming", False):
+                size = sum(len(part) for part in r.streaming_content)
+            else:
+                size = len(r.content)
+            times.append(time.perf_counter() - started)
+            status = r.status_code
+        results[name] = {
+            "url": url,
+            "status": status,
+            "export": export,
+            "bytes": size,
+            "p95_ms": round(p95(times) * 1000, 1),
+            "max_ms": round(max(times) * 1000, 1),
+        }
+        print(f"{name}: {results[name]}", file=sys.stderr, flush=True)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
