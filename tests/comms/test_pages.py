@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rentbook.comms.models import Message
+from rentbook.comms.models import LetterRequest, Message
 from rentbook.comms.services import current_template
 from rentbook.portfolio.models import Role
 from tests.cases.builders import make_run, recommend
@@ -46,20 +46,46 @@ def test_an_auditor_cannot_send(client, django_user_model, account):
     assert client.get(reverse("web:comms-send", args=[account.reference])).status_code == 403
 
 
-def test_the_batch_page_sends_the_letters_due_and_offers_the_print_file(client_in):
+def test_the_batch_page_sends_the_letters_due_and_offers_the_print_file(
+    client_in, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     a, b = make_account(last_name="Ames"), make_account(last_name="Bell")
     run = make_run()
-    ra, rb = recommend(run, a, "send_letter_one"), recommend(run, b, "send_letter_two")
-    page = client_in.get(reverse("web:comms-letters"))
-    assert a.reference in page.content.decode() and b.reference in page.content.decode()
-    done = client_in.post(reverse("web:comms-letters"), {"rec": [ra.pk, rb.pk]})
-    assert done.status_code == 200
+    recommend(run, a, "send_letter_one")
+    recommend(run, b, "send_letter_two")
+    page = client_in.get(reverse("web:comms-letters")).content.decode()
+    assert a.reference in page and b.reference in page  # the sample
+    assert "recommends 2 letters not yet sent" in page
+    only_one = client_in.get(reverse("web:comms-letters"), {"letter": "send_letter_two"})
+    assert "1 letter chosen" in only_one.content.decode()
+    bad = client_in.post(reverse("web:comms-letters"), {"letter": "nonsense", "patch": "x"})
+    assert bad.status_code == 400 and "Choose a letter from the list" in bad.content.decode()
+    assert "Choose a patch from the list" in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client_in.post(reverse("web:comms-letters"), {"letter": "", "patch": ""})
+    assert done.status_code == 302
+    req = LetterRequest.objects.get()
+    assert req.status == "done" and req.total == req.done == 2 and req.batch is not None
     batch = Message.objects.get(account=a).batch
+    assert batch == req.batch and Message.objects.get(account=b).batch == batch
+    page = client_in.get(reverse("web:comms-letters")).content.decode()
+    assert "No letters are due." in page and f"Batch {batch.pk}: 2 letters" in page
     pdf = client_in.get(reverse("web:comms-letters-pdf", args=[batch.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     manifest = client_in.get(reverse("web:comms-letters-csv", args=[batch.pk])).content.decode()
     assert manifest.splitlines()[1].startswith(f"1,{a.reference},IC1,1,1,")
     assert manifest.splitlines()[2].startswith(f"2,{b.reference},IC2,1,")
+
+
+def test_an_auditor_sees_the_letters_due_but_cannot_prepare_them(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("au", password="x", role=Role.AUDITOR))
+    run = make_run()
+    recommend(run, make_account(last_name="Ames"), "send_letter_one")
+    page = client.get(reverse("web:comms-letters")).content.decode()
+    assert "recommends 1 letter not yet sent" in page and 'data-testid="prepare"' not in page
+    assert client.post(reverse("web:comms-letters"), {"letter": ""}).status_code == 403
+    assert not LetterRequest.objects.exists()
 
 
 @pytest.fixture

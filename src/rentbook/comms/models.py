@@ -147,3 +147,39 @@ class AutoSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy}.{self.action} ({self.patch or 'all patches'})"
+
+
+class LetterRequest(models.Model):
+    """Someone asked for the letters a run recommends (all, one letter, one patch) as one print
+    file: worked by a task, with its progress here, since thousands of letters take minutes."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey("engine.Run", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=60, blank=True)  # blank: every letter
+    patch = models.ForeignKey(Patch, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    held = models.IntegerField(default=0)
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"letters of run {self.run_id} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 0 if not self.total else min(100, round(100 * self.done / self.total))

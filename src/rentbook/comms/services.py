@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -464,6 +465,7 @@ def send_batch(
     source: str = Message.Source.OFFICER,
     backend: Outbox | Notify | None = None,
     processes: int = 2,
+    progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """Send letters together: those that may go are rendered into one print file (one letter
     per account, in the order given) and recorded; the others are held with their reasons.
@@ -504,6 +506,8 @@ def send_batch(
             )
             ready.extend((a, c, rec) for (a, _, rec), c in zip(go, found, strict=True))
             printer.add([c.letter for c in found if c.letter])
+            if progress:
+                progress(i + len(part))
         if not ready:
             return BatchResult(None, [], held)
         rendered = printer.result()

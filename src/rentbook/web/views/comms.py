@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from rentbook.comms import services
+from rentbook.comms import letters, services
 from rentbook.comms.automation import action_codes
-from rentbook.comms.models import Batch, Channel, Message, Template
+from rentbook.comms.models import Batch, Channel, LetterRequest, Message, Template
 from rentbook.comms.pdf import render_letters
-from rentbook.engine.models import Recommendation
 from rentbook.ledger.models import Account
+from rentbook.policy.loader import load_policy
+from rentbook.portfolio.models import Patch
 from rentbook.web import permissions
 from rentbook.web import worktray as wt
 
@@ -117,69 +118,68 @@ def message_pdf(request: HttpRequest, message_id: int) -> HttpResponse:
     return _pdf(bytes(m.pdf), f"letter-{m.pk}.pdf")
 
 
-def _due() -> list[dict[str, Any]]:
-    """The latest run's recommendations of a letter that has a template, by patch."""
-    run = wt.latest_run()
-    if run is None:
-        return []
-    codes = action_codes(run.policy)
-    recs = (
-        Recommendation.objects.filter(run=run, category="letter", action__in=list(codes))
-        .select_related("account__tenancy__property", "patch")
-        .order_by("patch__code", "account__reference")
-    )
-    out = []
-    for rec in recs:
-        language = services.merge.recipient(rec.account).language
-        template = services.current_template(codes[rec.action], Channel.LETTER, language)
-        if template is not None:
-            out.append({"rec": rec, "template": template})
-    return out
+def _chosen(request: HttpRequest, run: Any) -> tuple[str, int | None, list[dict[str, str]]]:
+    """The letter and patch a request narrows the batch to, each checked."""
+    data = request.POST if request.method == "POST" else request.GET
+    errors = []
+    action = data.get("letter", "").strip()
+    if action and action not in action_codes(run.policy):
+        errors.append({"id": "letter", "message": "Choose a letter from the list"})
+        action = ""
+    patch_text = data.get("patch", "").strip()
+    patch_id = None
+    if patch_text:
+        if patch_text.isdigit() and Patch.objects.filter(pk=int(patch_text)).exists():
+            patch_id = int(patch_text)
+        else:
+            errors.append({"id": "patch", "message": "Choose a patch from the list"})
+    return action, patch_id, errors
 
 
 def letters_due(request: HttpRequest) -> HttpResponse:
-    """Letters the latest run recommends: select, preview any, send as one print file."""
-    due = _due()
+    """The letters the latest run recommends, as batches: counts by letter and patch, a
+    sample to preview, and a print file prepared by a task with its progress."""
+    run = wt.latest_run()
     errors: list[dict[str, str]] = []
-    result = None
-    if request.method == "POST":
-        _refuse_readers(request)
-        chosen = set(request.POST.getlist("rec"))
-        items = [
-            (d["rec"].account, d["template"], d["rec"].pk)
-            for d in due
-            if str(d["rec"].pk) in chosen
-        ]
-        if not items:
-            errors.append({"id": "rec", "message": "Select at least one letter to send"})
-        else:
-            result = services.send_batch(items, now=timezone.now(), by=request.user)
-            if result.batch is not None:
+    ctx: dict[str, Any] = {"run": run}
+    if run is not None:
+        action, patch_id, errors = _chosen(request, run)
+        if request.method == "POST" and not errors:
+            _refuse_readers(request)
+            n = letters.due(run, action=action, patch_id=patch_id).count()
+            if not n:
+                errors.append({"id": "letter", "message": "No letters are due for that choice"})
+            else:
+                letters.ask(run, action=action, patch_id=patch_id, by=request.user)
                 messages.success(
                     request,
-                    f"{len(result.sent)} letters sent in batch {result.batch.pk};"
-                    f" {len(result.held)} held",
+                    f"The print file of {n:,} letter{'s' if n != 1 else ''} is being prepared."
+                    " Its progress is shown below.",
                 )
-            else:
-                messages.error(request, f"No letters sent: {len(result.held)} held")
-    sent_for = set(
-        Message.objects.filter(recommendation_id__in=[d["rec"].pk for d in due]).values_list(
-            "recommendation_id", flat=True
+                return redirect("web:comms-letters")
+        by_action, by_patch = letters.counts(run)
+        names = {a.name: a.label for a in load_policy(run.policy).actions.values()}
+        chosen = letters.due(run, action=action, patch_id=patch_id)
+        ctx.update(
+            by_action=[{**r, "label": names.get(r["action"], r["action"])} for r in by_action],
+            by_patch=by_patch,
+            total=sum(r["n"] for r in by_action),
+            chosen_total=chosen.count(),
+            sample=letters.sample(run, action=action, patch_id=patch_id),
+            action=action,
+            patch_id=patch_id,
         )
+    requests = list(LetterRequest.objects.select_related("batch", "requested_by", "patch")[:10])
+    ctx.update(
+        requests=requests,
+        working=any(r.status in ("queued", "running") for r in requests),
+        batches=Batch.objects.defer("pdf")[:10],
+        can_change=permissions.can_change(request.user),
+        is_administrator=permissions.is_administrator(request.user),
+        errors=errors,
+        error={e["id"]: e["message"] for e in errors},
     )
-    return render(
-        request,
-        "web/comms/letters.html",
-        {
-            "due": [d for d in due if d["rec"].pk not in sent_for],
-            "batches": Batch.objects.all()[:10],
-            "is_administrator": permissions.is_administrator(request.user),
-            "held": result.held if result else [],
-            "errors": errors,
-            "error": {e["id"]: e["message"] for e in errors},
-        },
-        status=400 if errors else 200,
-    )
+    return render(request, "web/comms/letters.html", ctx, status=400 if errors else 200)
 
 
 @permissions.allowed(permissions.can_export)
