@@ -55,7 +55,6 @@ def pages() -> list[tuple[str, str, bool]]:
         ("targets", "/performance/targets/", False),
         ("custom indicators", "/performance/custom/", False),
         ("plans", "/plans/", False),
-        ("letter templates", "/letters/templates/", False),
         ("accounts behind current arrears",
          "/performance/accounts/?indicator=current_arrears_pct", False),
         ("accounts behind current arrears, page 200",
@@ -70,6 +69,7 @@ def pages() -> list[tuple[str, str, bool]]:
         ("agency referrals CSV", "/former-tenants/agency-referrals.csv", True),
         ("write-off committee report CSV", "/write-offs/committee-report.csv", True),
     ]  # fmt: skip
+    out.append(("letter templates (an administrator)", "/letters/templates/", False))
     if area:
         out.append(("dashboard, an area", f"/performance/?scope=area&id={area.pk}", False))
     if patch:
@@ -107,13 +107,14 @@ def main() -> None:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
-    user, _ = User.objects.get_or_create(
-        username="bench-manager", defaults={"role": Role.INCOME_MANAGER}
-    )
-    client = Client()
-    client.force_login(user)
+    clients = {}
+    for role in (Role.INCOME_MANAGER, Role.ADMINISTRATOR):
+        user, _ = User.objects.get_or_create(username=f"bench-{role}", defaults={"role": role})
+        clients[role] = Client()
+        clients[role].force_login(user)
     results = {}
     for name, url, export in pages():
+        client = clients[Role.ADMINISTRATOR if "administrator" in name else Role.INCOME_MANAGER]
         times = []
         status = None
         for _ in range(EXPORTS if export else REQUESTS):

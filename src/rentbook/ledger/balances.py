@@ -131,15 +131,35 @@ def account_position(account: Account, as_of: date) -> Position:
 
 
 def balances_on(account_ids: list[int], as_of: date) -> dict[int, int]:
-    """Each account's balance on ``as_of``, in pence, in a query per 5,000 accounts (SQLite
-    binds at most 32,766 parameters)."""
+    """Each account's balance on ``as_of``, in pence, read from the ledger summary (each
+    account's total to the watermark: ledger/summary.py) less what it summed posted after
+    ``as_of``, plus the transactions above the watermark posted by then. Its cost follows the
+    accounts and the rows after ``as_of``, not years of history (a sum of every account's rows
+    took the post-court review 1.8 s at 100,000 tenancies)."""
+    from rentbook.ledger.models import AccountTotal, LedgerSummary
+
     ids = sorted(set(account_ids))
+    through = LedgerSummary.objects.values_list("through_id", flat=True).first() or 0
     found: dict[int, int] = {}
-    for i in range(0, len(ids), 5000):
-        found.update(
-            Transaction.objects.filter(account_id__in=ids[i : i + 5000], posted_on__lte=as_of)
+    wanted = set(ids)
+    # rows the summary has not read yet: few (each import folds its own in), found by id
+    for account_id, amount in Transaction.objects.filter(
+        pk__gt=through, posted_on__lte=as_of
+    ).values_list("account_id", "amount"):
+        if account_id in wanted:
+            found[account_id] = found.get(account_id, 0) + amount
+    for i in range(0, len(ids), 5000):  # SQLite binds at most 32,766 parameters
+        chunk = ids[i : i + 5000]
+        for account_id, balance in AccountTotal.objects.filter(account_id__in=chunk).values_list(
+            "account_id", "balance"
+        ):
+            found[account_id] = found.get(account_id, 0) + balance
+        later = (
+            Transaction.objects.filter(account_id__in=chunk, posted_on__gt=as_of, pk__lte=through)
             .values("account_id")
             .annotate(total=Sum("amount"))
             .values_list("account_id", "total")
         )
-    return {i: found.get(i) or 0 for i in account_ids}
+        for account_id, total in later:
+            found[account_id] = found.get(account_id, 0) - (total or 0)
+    return {i: found.get(i, 0) for i in account_ids}

@@ -24,7 +24,8 @@ from rentbook.audit.services import acting_as, record_object
 from rentbook.cases.models import DiaryEntry, Flag
 from rentbook.cases.services import record_action
 from rentbook.errors import FieldErrors
-from rentbook.ledger.models import Account, Kind, Transaction
+from rentbook.ledger.balances import balances_on
+from rentbook.ledger.models import Account, Kind
 from rentbook.ledger.postings import Posting, post
 from rentbook.legal import rules
 from rentbook.legal.models import CourtCase, Eviction, Notice, ReviewPlan
@@ -376,14 +377,7 @@ def post_court_review(on: date, threshold: int | None = None) -> list[ReviewRow]
         outcome__in=rules.WARRANT_OUTCOMES | {"AOT"}, outcome_on__lte=on
     ).order_by("outcome_on", "id"):
         latest[case.account_id] = case
-    from django.db.models import Sum
-
-    balances = dict(
-        Transaction.objects.filter(account_id__in=latest, posted_on__lte=on)
-        .values_list("account_id")
-        .annotate(b=Sum("amount"))
-        .values_list("account_id", "b")
-    )
+    balances = balances_on(list(latest), on)
     over = [a for a in latest if (balances.get(a) or 0) > threshold]
     plans: dict[int, ReviewPlan] = {}
     # ReviewPlan's own ordering puts the one shown first, as .first() did per account
