@@ -15,6 +15,7 @@ from rentbook.performance.targets import (
     AMBER,
     GREEN,
     RED,
+    TargetBook,
     custom_value,
     import_custom_values,
     rag,
@@ -104,3 +105,25 @@ def test_quarter_of_a_day():
     assert Period.of_day(date(2024, 7, 1), "quarter") == Q1.__class__(
         date(2024, 7, 1), date(2024, 9, 29), "Q2 2024/25"
     )
+
+
+@pytest.mark.django_db
+def test_the_target_book_answers_as_target_for_does():
+    area = Area.objects.create(code="S", name="South")
+    patches = [Patch.objects.create(area=area, code=f"P{i}", name=f"P{i}") for i in range(2)]
+    scopes = [Scope.landlord(), Scope(ScopeKind.AREA, area.pk)] + [
+        Scope(ScopeKind.PATCH, p.pk) for p in patches
+    ]
+    periods = [YEAR, Q1, Period.quarter(2024, 2), Period.year(2025), Q1.to(date(2024, 5, 5))]
+    set_target("current_arrears_pct", YEAR, Scope.landlord(), Decimal("2.2"))
+    set_target("current_arrears_pct", Q1, scopes[2], Decimal("3.0"))
+    set_target("current_arrears_pct", YEAR, scopes[1], Decimal("2.5"))
+    set_target("current_arrears_pct", Period.quarter(2024, 2), scopes[3], Decimal("1.0"))
+    set_target("rent_collected_pct", Q1, Scope.landlord(), Decimal("98"))
+    book = TargetBook()
+    for code in ("current_arrears_pct", "rent_collected_pct", "void_loss"):
+        for period in periods:
+            for scope in scopes:
+                assert book.target_for(code, period, scope) == target_for(code, period, scope), (
+                    code, period, scope,
+                )  # fmt: skip

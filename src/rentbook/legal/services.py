@@ -372,11 +372,13 @@ def post_court_review(on: date, threshold: int | None = None) -> list[ReviewRow]
     each with the plan recorded against it, those with no plan first."""
     if threshold is None:
         threshold = getattr(settings, "RENTBOOK_POST_COURT_REVIEW_PENCE", DEFAULT_REVIEW_THRESHOLD)
-    latest: dict[int, CourtCase] = {}
-    for case in CourtCase.objects.filter(
-        outcome__in=rules.WARRANT_OUTCOMES | {"AOT"}, outcome_on__lte=on
-    ).order_by("outcome_on", "id"):
-        latest[case.account_id] = case
+    latest: dict[int, int] = {}  # account -> its latest order's case, read as ids
+    for account_id, case_id in (
+        CourtCase.objects.filter(outcome__in=rules.WARRANT_OUTCOMES | {"AOT"}, outcome_on__lte=on)
+        .order_by("outcome_on", "id")
+        .values_list("account_id", "id")
+    ):
+        latest[account_id] = case_id
     balances = balances_on(list(latest), on)
     over = [a for a in latest if (balances.get(a) or 0) > threshold]
     plans: dict[int, ReviewPlan] = {}
@@ -384,7 +386,10 @@ def post_court_review(on: date, threshold: int | None = None) -> list[ReviewRow]
     for p in ReviewPlan.objects.filter(account_id__in=over):
         plans.setdefault(p.account_id, p)
     accounts = Account.objects.in_bulk(over)
-    rows = [ReviewRow(accounts[a], balances.get(a) or 0, latest[a], plans.get(a)) for a in over]
+    cases = CourtCase.objects.in_bulk([latest[a] for a in over])
+    rows = [
+        ReviewRow(accounts[a], balances.get(a) or 0, cases[latest[a]], plans.get(a)) for a in over
+    ]
     rows.sort(key=lambda r: (r.plan is not None, -r.balance))
     return rows
 

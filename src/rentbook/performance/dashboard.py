@@ -17,7 +17,7 @@ from rentbook.performance.indicators import INDICATORS, Period, Scope, ScopeKind
 from rentbook.performance.models import CustomIndicator, IndicatorSet
 from rentbook.performance.series import ProfilePoint
 from rentbook.performance.stored import Figures
-from rentbook.performance.targets import RAG_LABELS, custom_value, status
+from rentbook.performance.targets import RAG_LABELS, TargetBook, custom_value, status
 from rentbook.portfolio.models import Area, Patch, User
 
 #: The indicators whose accounts can be listed (drill-down).
@@ -130,11 +130,14 @@ def children_of(scope: Scope) -> tuple[str, list[Scope]]:
     return "", []
 
 
-def rows_for(own: Figures, period: Period, scope: Scope) -> list[Row]:
+def rows_for(
+    own: Figures, period: Period, scope: Scope, book: TargetBook | None = None
+) -> list[Row]:
+    book = book or TargetBook()
     rows = []
     for i in INDICATORS:
         value, numerator, denominator = own["values"].get(i.code, [None, None, None])
-        st = status(i.code, value, period, scope)
+        st = status(i.code, value, period, scope, book)
         rows.append(
             Row(
                 i.code, i.name, i.unit, value, show(value, i.unit),
@@ -144,7 +147,7 @@ def rows_for(own: Figures, period: Period, scope: Scope) -> list[Row]:
         )  # fmt: skip
     for c in CustomIndicator.objects.all():
         custom = custom_value(c.code, period, scope)
-        st = status(c.code, custom, period, scope)
+        st = status(c.code, custom, period, scope, book)
         rows.append(
             Row(
                 c.code, c.name, c.unit, custom, show(custom, c.unit),
@@ -181,6 +184,7 @@ def assemble(
     profile: bool,
 ) -> Dashboard:
     own = figures[scope.key]
+    book = TargetBook()
     children = []
     for k in kids:
         if k.key not in figures:  # an area or patch added since the set was worked out
@@ -191,7 +195,10 @@ def assemble(
                 k,
                 k.label,
                 [show(v, ind.BY_CODE[c].unit) for c, v in zip(CHILD_CODES, values, strict=True)],
-                [status(c, v, period, k).rag for c, v in zip(CHILD_CODES, values, strict=True)],
+                [
+                    status(c, v, period, k, book).rag
+                    for c, v in zip(CHILD_CODES, values, strict=True)
+                ],
             )
         )
     weeks = [(date.fromisoformat(d), a) for d, a in own["weeks"]]
@@ -202,7 +209,7 @@ def assemble(
     )
     funds = [FundRow(f, c, b, w) for f, c, b, w in own["funds"]]
     board = Dashboard(
-        period, scope, trail_of(scope), rows_for(own, period, scope), funds,
+        period, scope, trail_of(scope), rows_for(own, period, scope, book), funds,
         children, kind, weeks, chart,
     )  # fmt: skip
     if profile and own["profile"]:

@@ -120,8 +120,39 @@ class Status:
         return RAG_LABELS.get(self.rag or "", "No target")
 
 
-def status(code: str, value: float | Decimal | None, period: Period, scope: Scope) -> Status:
-    t = target_for(code, period, scope)
+class TargetBook:
+    """Every target, read once, answering target_for as it does: a dashboard asks for the
+    status of each indicator of each scope on the page (a few hundred look-ups)."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, list[Target]] = {}
+        for t in Target.objects.all():
+            self.by_code.setdefault(t.indicator, []).append(t)
+
+    def target_for(self, code: str, period: Period, scope: Scope) -> Target | None:
+        scoped = [
+            t
+            for t in self.by_code.get(code, [])
+            if t.scope_kind == scope.kind and t.scope_id == scope.id
+        ]
+        for t in scoped:
+            if t.period_start == period.start and t.period_end == period.end:
+                return t
+        covering = [t for t in scoped if t.period_start <= period.end <= t.period_end]
+        covering.sort(key=lambda t: (t.period_end, -t.period_start.toordinal()))
+        if covering or scope.kind == "landlord":
+            return covering[0] if covering else None
+        return self.target_for(code, period, Scope.landlord())
+
+
+def status(
+    code: str,
+    value: float | Decimal | None,
+    period: Period,
+    scope: Scope,
+    book: TargetBook | None = None,
+) -> Status:
+    t = book.target_for(code, period, scope) if book else target_for(code, period, scope)
     if t is None:
         return Status(code, value, None, None)
     return Status(code, value, t.value, rag(value, t.value, better_of(code), t.amber_within))

@@ -136,18 +136,26 @@ def _transfer(src: Account, dst: Account, amount: int, on: date, ref: str, by: A
     post(dst, Posting(Kind.ADJUSTMENT, amount, on, "transfer", f"{ref}-in", into), actor=by)
 
 
-def letters_due(on: date) -> list[FormerTenantAccount]:
-    """Former tenant accounts whose first letter is due (as soon as the tenancy ends) or whose
-    reminder is due (no reply 14 days after the letter). comms sends what is due."""
+def letters_due_ids(on: date) -> list[int]:
+    """The ids of the former tenant accounts whose first letter is due (as soon as the
+    tenancy ends) or whose reminder is due (no reply 14 days after the letter), and who owe."""
     first = FormerTenantAccount.objects.filter(letter_sent_on__isnull=True, ended_on__lte=on)
     reminders = FormerTenantAccount.objects.filter(
         letter_sent_on__lte=on - timedelta(days=REMINDER_DAYS),
         reminder_sent_on__isnull=True,
         replied_on__isnull=True,
     )
-    candidates = [*first.select_related("account"), *reminders.select_related("account")]
-    owed = balances_on([f.account_id for f in candidates], on)
-    return [f for f in candidates if owed.get(f.account_id, 0) > 0]
+    fields = ("pk", "account_id")
+    candidates = [*first.values_list(*fields), *reminders.values_list(*fields)]
+    owed = balances_on([a for _, a in candidates], on)
+    return [pk for pk, account_id in candidates if owed.get(account_id, 0) > 0]
+
+
+def letters_due(on: date) -> list[FormerTenantAccount]:
+    """The former tenant accounts letters_due_ids names, in its order. comms sends them."""
+    ids = letters_due_ids(on)
+    found = FormerTenantAccount.objects.select_related("account").in_bulk(ids)
+    return [found[i] for i in ids]
 
 
 def letter_due(fta: FormerTenantAccount, on: date) -> bool:

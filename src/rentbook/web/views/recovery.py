@@ -276,15 +276,16 @@ def former_tenant_accounts(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     owed = balances_on([f.account_id for f in page], today)
-    due = services.letters_due(today)
+    due_ids = services.letters_due_ids(today)
+    shown = FormerTenantAccount.objects.select_related("account").in_bulk(due_ids[:DUE_SHOWN])
     return render(
         request,
         "web/recovery/former_tenant_accounts.html",
         {
             "page": page,
             "rows": [(f, owed.get(f.account_id, 0)) for f in page],
-            "due": due[:DUE_SHOWN],
-            "due_count": len(due),
+            "due": [shown[i] for i in due_ids[:DUE_SHOWN]],
+            "due_count": len(due_ids),
         },
     )
 
