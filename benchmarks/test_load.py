@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,9 @@ PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "load-test-officer-1"
 LIMIT_MS = 1000.0
+#: The batch work runs at the priority deploy/systemd gives the run and the worker (Nice=10):
+#: officers' pages come first on a two-core machine.
+NICE = ["nice", "-n", "10"]
 
 
 def _opener() -> urllib.request.OpenerDirector:
@@ -123,7 +126,7 @@ def test_fifty_officers_during_a_run_and_an_import(bench_data: Path, tmp_path: P
         )
     )
     # a day with no run yet, so the run decides every account while the officers work
-    day = date(2026, 11, 22) - timedelta(days=random.Random().randint(1, 300))
+    day = date(2026, 11, 16)  # its run, if an earlier load test made one, is removed below
     run(["shell", "-c", f"from rentbook.engine.models import Run\n"
          f"Run.objects.filter(as_of='{day}').delete()"], url)  # fmt: skip
     payments = tmp_path / "payments.csv"
@@ -154,9 +157,9 @@ def test_fifty_officers_during_a_run_and_an_import(bench_data: Path, tmp_path: P
         benv = {**os.environ, "DATABASE_URL": url}
         started = time.perf_counter()
         jobs = [
-            subprocess.Popen([rentbook, "run", "--as-of", str(day), "--policy", "hackney"],
+            subprocess.Popen([*NICE, rentbook, "run", "--as-of", str(day), "--policy", "hackney"],
                              env=benv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-            subprocess.Popen([rentbook, "import", "transactions", str(payments),
+            subprocess.Popen([*NICE, rentbook, "import", "transactions", str(payments),
                               "--source", "load-test"], env=benv, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True),
         ]  # fmt: skip
