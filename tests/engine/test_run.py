@@ -16,6 +16,7 @@ from rentbook.engine import services
 from rentbook.engine.models import Recommendation, Run
 from rentbook.engine.services import enqueue_run, latest_run, run_arrears
 from rentbook.ledger.models import Kind
+from rentbook.money import format_pounds
 from rentbook.policy.loader import PolicyError
 from tests.factories import make_account, post
 
@@ -149,6 +150,17 @@ def test_the_command_prints_counts_by_action_and_patch_and_runs_once(ledger):
     again = _run("--as-of", AS_OF.isoformat())
     assert "already done" in again and "nothing added" in again
     assert Run.objects.count() == 1 and Recommendation.objects.count() == 3
+
+
+def test_the_command_prints_money_as_people_read_it_and_json_in_pence(ledger):
+    text = _run("--as-of", AS_OF.isoformat(), "--policy", "hackney")
+    run = Run.objects.get()
+    owed = sum(r.balance for r in Recommendation.objects.filter(run=run) if r.balance > 0)
+    assert owed > 0 and format_pounds(owed) in text  # the patch's line: every account is in P1
+    figures = json.loads(_run("--as-of", AS_OF.isoformat(), "--format", "json"))
+    assert figures["already_done"] and figures["run"] == run.pk
+    assert sum(r["owed_pence"] for r in figures["by_patch"]) == owed
+    assert sum(r["accounts"] for r in figures["by_action"]) == 3
 
 
 def test_the_command_refuses_a_bad_date_and_an_unknown_policy(ledger):

@@ -1,16 +1,19 @@
-"""``rentbook run [--as-of DATE] [--policy NAME]``: the arrears run, from cron or by hand."""
+"""``rentbook run [--as-of DATE] [--policy NAME] [--format table|json]``: the arrears run,
+from cron or by hand. The summary counts the accounts and what they owe by action and patch."""
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from rentbook.engine.models import Recommendation, Run
 from rentbook.engine.services import RunInProgress, policy_name, run_arrears
+from rentbook.money import format_pounds
 from rentbook.policy.loader import PolicyError, load_policy, shipped_policies
 
 
@@ -41,6 +44,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("--as-of", help="the day to run as of, YYYY-MM-DD (default: today)")
         parser.add_argument("--policy", help="a shipped policy's name or a .toml path")
+        parser.add_argument(
+            "--format",
+            choices=["table", "json"],
+            default="table",
+            help="table (the default: money as people read it) or json for machines"
+            " (money in pence)",
+        )
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         as_of = self.as_of(options.get("as_of"))
@@ -59,6 +69,9 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         except Exception as e:
             raise CommandError(f"the run failed: {type(e).__name__}: {e}") from e
+        if options.get("format") == "json":
+            self.stdout.write(json.dumps(self.figures(run, existed)))
+            return
         if existed:
             self.stdout.write(
                 f"The {policy.name} run as of {as_of} was already done (run {run.pk}, "
@@ -79,11 +92,34 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--as-of {text!r} is not a date: use YYYY-MM-DD") from None
 
-    def summary(self, run: Run) -> None:
+    def figures(self, run: Run, existed: bool) -> dict:
         recs = Recommendation.objects.filter(run=run)
-        self.stdout.write("By action:")
-        for row in recs.values("action").order_by("action").annotate(n=Count("id")):
-            self.stdout.write(f"  {row['action']:<45} {row['n']:>9,}")
-        self.stdout.write("By patch:")
-        for row in recs.values("patch__code").order_by("patch__code").annotate(n=Count("id")):
-            self.stdout.write(f"  {row['patch__code']:<45} {row['n']:>9,}")
+        owed = Sum("balance", filter=Q(balance__gt=0))
+
+        def rows(key: str) -> list[dict]:
+            grouped = recs.values(key).order_by(key).annotate(n=Count("id"), owed=owed)
+            return [
+                {"name": r[key], "accounts": r["n"], "owed_pence": int(r["owed"] or 0)}
+                for r in grouped
+            ]
+
+        return {
+            "run": run.pk,
+            "as_of": run.as_of.isoformat(),
+            "policy": run.policy,
+            "accounts": run.accounts,
+            "seconds": run.seconds,
+            "already_done": existed,
+            "by_action": rows("action"),
+            "by_patch": rows("patch__code"),
+        }
+
+    def summary(self, run: Run) -> None:
+        figures = self.figures(run, False)
+        for title, key in (("By action:", "by_action"), ("By patch:", "by_patch")):
+            self.stdout.write(f"{title:<47} {'accounts':>9} {'owed':>16}")
+            for row in figures[key]:
+                self.stdout.write(
+                    f"  {row['name']:<45} {row['accounts']:>9,}"
+                    f" {format_pounds(row['owed_pence']):>16}"
+                )

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rentbook.backup import BackupError, restore
+from rentbook.money import format_pounds
 
 
 class Command(BaseCommand):
@@ -26,6 +27,6 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         self.stdout.write(
             f"Restored from {opts['file']} and checked against its manifest:"
-            f" {facts['rows']['ledger_transaction']:,} transactions, ledger sum"
-            f" {facts['ledger_sum']} pence."
+            f" {facts['rows']['ledger_transaction']:,} transactions, the ledger's sum"
+            f" {format_pounds(facts['ledger_sum'])}."
         )
