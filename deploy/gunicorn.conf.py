@@ -19,6 +19,11 @@ max_requests = 2000
 max_requests_jitter = 200
 # The access log has no query strings (they can hold a tenant's name); errors go to stderr.
 accesslog = "-"
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# JSON lines like rentbook's own logs (rentbook/logs.py): the path without its query string (a
+# search for a tenant's name travels in one) and no client address, user agent or referrer.
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s",'
+    ' "status": %(s)s, "bytes": "%(b)s", "ms": %(M)s}'
+)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("RENTBOOK_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -183,10 +183,21 @@ AXES_VERBOSE = False
 # Staff sign in at our own page; axes answers a locked-out attempt with AXES_LOCKOUT_TEMPLATE.
 AXES_USERNAME_FORM_FIELD = "username"
 
+# Logs: one JSON object a line without personal data (rentbook/logs.py); RENTBOOK_LOG_FORMAT=text
+# for a person reading a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "rentbook.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("RENTBOOK_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # axes logs usernames; personal data stays out of logs.
     "loggers": {"axes": {"level": "ERROR"}},
