@@ -20,6 +20,9 @@ class User(AbstractUser):
     """A member of staff. Income officers are assigned to patches."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.INCOME_OFFICER)
+    # Optional two-factor sign-in (web/two_factor.py): a TOTP secret, on once confirmed.
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_enabled_at = models.DateTimeField(null=True, blank=True)
 
     @property
     def is_read_only(self) -> bool:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from rentbook.web import permissions
+from rentbook.web import permissions, two_factor
 
 
 def landlord(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +18,7 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "landlord_name": settings.RENTBOOK_LANDLORD_NAME,
         "navigation": navigation(request) if signed_in else [],
         "can_change": permissions.can_change(user),
+        "offer_two_factor": signed_in and two_factor.may_use(user),
     }
 
 
