@@ -548,10 +548,11 @@ class ReportRow:
 def committee_report(start: date, end: date) -> tuple[list[ReportRow], int, list[WriteOff]]:
     """Approved write-offs posted in [start, end] with their history, the total, and the
     write-offs awaiting the committee's decision."""
-    approved = WriteOff.objects.filter(status=WriteOff.Status.APPROVED).select_related(
-        "account__tenancy", "proposed_by", "decided_by"
+    approved = list(
+        WriteOff.objects.filter(status=WriteOff.Status.APPROVED).select_related(
+            "account__tenancy", "proposed_by", "decided_by"
+        )
     )
-    approved = list(approved)
     # Found through the write-offs' own keys (the ledger's unique reference, or the id an
     # imported write-off names): a search of the ledger by kind reads every transaction.
     in_period = Transaction.objects.filter(kind=Kind.WRITE_OFF, posted_on__range=(start, end))
