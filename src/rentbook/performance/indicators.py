@@ -407,6 +407,47 @@ def _promises_sql(period: Period) -> str:
 _KEPT_BEFORE_DAYS, _KEPT_GRACE_DAYS = 7, 3
 
 
+def paid_in_windows(due: pl.DataFrame, paid: pl.DataFrame) -> pl.DataFrame:
+    """For each row of ``due`` (account_id, day, promised), in order, what the account paid
+    in (day - 7, day + 3] from ``paid`` (account_id, posted_on, paid): PROMISE_SCHEMA rows.
+
+    Each account's running total of payments is read at both ends of the window (two as-of
+    joins), rather than every instalment paired with every payment (787,000 instalments with
+    their accounts' payments took 7 s at 100,000 tenancies)."""
+    running = (
+        paid.group_by("account_id", "posted_on")
+        .agg(pl.col("paid").sum())
+        .sort("account_id", "posted_on")
+        .with_columns(total=pl.col("paid").cum_sum().over("account_id"))
+        .select("account_id", "posted_on", "total")
+        .sort("posted_on")
+    )
+    ends = due.with_row_index("n").with_columns(
+        hi=pl.col("day") + timedelta(days=_KEPT_GRACE_DAYS),
+        lo=pl.col("day") - timedelta(days=_KEPT_BEFORE_DAYS),
+    )
+
+    def total_at(column: str) -> pl.DataFrame:
+        # sorted by the as-of key as a whole, which is what Polars needs with by-groups
+        return (
+            ends.select("n", "account_id", column)
+            .sort(column)
+            .join_asof(
+                running, left_on=column, right_on="posted_on", by="account_id",
+                check_sortedness=False,
+            )
+            .select("n", pl.col("total").fill_null(0).alias(column))
+        )  # fmt: skip
+
+    return (
+        ends.select("n", "account_id", "promised")
+        .join(total_at("hi"), on="n")
+        .join(total_at("lo"), on="n")
+        .sort("n")
+        .select("account_id", "promised", paid=pl.col("hi") - pl.col("lo"))
+    )
+
+
 def _instalments_due(period: Period) -> pl.DataFrame:
     """Arrangement instalments (and lump sums) falling due in the period on arrangements not
     cancelled by then, each with what the tenant paid towards it: PROMISE_SCHEMA rows.
@@ -419,7 +460,11 @@ def _instalments_due(period: Period) -> pl.DataFrame:
 
     arr = pl.DataFrame(
         list(
-            Arrangement.objects.filter(start__lte=period.end).values(
+            # one cancelled before the period has no instalment in it (a landlord's history
+            # holds years of them: scheduling each took the indicators 7 s at 100,000)
+            Arrangement.objects.filter(start__lte=period.end)
+            .exclude(cancelled_on__lte=period.start)
+            .values(
                 "id", "account_id", "frequency", "day_of_month", "weekday", "nth",
                 "instalment", "ongoing_charge", "lump_sum", "lump_sum_on", "first_payment",
                 "starting_balance", "cancelled_on",
@@ -454,15 +499,7 @@ def _instalments_due(period: Period) -> pl.DataFrame:
         [],
         {"account_id": pl.Int64(), "posted_on": pl.Date(), "paid": pl.Int64()},
     )
-    window = due.with_row_index("n").join(paid, on="account_id", how="left")
-    in_window = (pl.col("posted_on") > pl.col("day") - timedelta(days=_KEPT_BEFORE_DAYS)) & (
-        pl.col("posted_on") <= pl.col("day") + timedelta(days=_KEPT_GRACE_DAYS)
-    )
-    return (
-        window.group_by("n", "account_id", "promised")
-        .agg(pl.col("paid").filter(in_window).sum())
-        .select("account_id", "promised", pl.col("paid").fill_null(0))
-    )
+    return paid_in_windows(due.select("account_id", "day", "promised"), paid)
 
 
 LEGAL_SCHEMA: dict[str, pl.DataType] = {
