@@ -3,6 +3,7 @@ all or nothing, audited; the ``rentbook run`` command and the task."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import date, timedelta
@@ -161,6 +162,9 @@ def test_the_command_prints_money_as_people_read_it_and_json_in_pence(ledger):
     assert figures["already_done"] and figures["run"] == run.pk
     assert sum(r["owed_pence"] for r in figures["by_patch"]) == owed
     assert sum(r["accounts"] for r in figures["by_action"]) == 3
+    rows = list(csv.DictReader(io.StringIO(_run("--as-of", AS_OF.isoformat(), "--format", "csv"))))
+    assert sum(int(r["owed_pence"]) for r in rows if r["by"] == "patch") == owed
+    assert {r["by"] for r in rows} == {"action", "patch"}
 
 
 def test_the_command_refuses_a_bad_date_and_an_unknown_policy(ledger):

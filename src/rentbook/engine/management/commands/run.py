@@ -1,4 +1,4 @@
-"""``rentbook run [--as-of DATE] [--policy NAME] [--format table|json]``: the arrears run,
+"""``rentbook run [--as-of DATE] [--policy NAME] [--format table|csv|json]``: the arrears run,
 from cron or by hand. The summary counts the accounts and what they owe by action and patch."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from rentbook.engine.models import Recommendation, Run
 from rentbook.engine.services import RunInProgress, policy_name, run_arrears
 from rentbook.money import format_pounds
 from rentbook.policy.loader import PolicyError, load_policy, shipped_policies
+from rentbook.spreadsheet import csv_writer
 
 
 class Bar:
@@ -46,9 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--policy", help="a shipped policy's name or a .toml path")
         parser.add_argument(
             "--format",
-            choices=["table", "json"],
+            choices=["table", "csv", "json"],
             default="table",
-            help="table (the default: money as people read it) or json for machines"
+            help="table (the default: money as people read it), or csv or json for machines"
             " (money in pence)",
         )
 
@@ -71,6 +72,14 @@ class Command(BaseCommand):
             raise CommandError(f"the run failed: {type(e).__name__}: {e}") from e
         if options.get("format") == "json":
             self.stdout.write(json.dumps(self.figures(run, existed)))
+            return
+        if options.get("format") == "csv":
+            figures = self.figures(run, existed)
+            w = csv_writer(self.stdout)
+            w.writerow(["run", "by", "name", "accounts", "owed_pence"])
+            for by in ("action", "patch"):
+                for row in figures[f"by_{by}"]:
+                    w.writerow([run.pk, by, row["name"], row["accounts"], row["owed_pence"]])
             return
         if existed:
             self.stdout.write(
