@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from rentbook.ledger.calendar import RentFreeRule
 from rentbook.performance import indicators as ind
 from rentbook.performance import stored
 from rentbook.performance.indicators import Period
 from rentbook.performance.models import DrillAccount, IndicatorSet, ScopeFigures
-from rentbook.performance.series import weekly_arrears
+from rentbook.performance.series import weekly_arrears, year_profile
 from rentbook.portfolio.models import Role, Tenancy
 from tests.performance.ledger import build
 
@@ -26,6 +28,7 @@ def test_every_scope_s_stored_figures_are_the_indicators_worked_out_now():
     s = stored.work_out(stored.request(Q1, reason="test"))
     assert s.status == IndicatorSet.Status.DONE and s.done == s.total > 0
     data = ind.load(Q1)
+    rule = RentFreeRule.parse(settings.RENTBOOK_RENT_FREE_WEEKS)
     scopes = stored.every_scope()
     assert len(scopes) > 3 and ScopeFigures.objects.filter(set=s).count() == len(scopes)
     held = stored.figures(s, [x.key for x in scopes])
@@ -39,6 +42,11 @@ def test_every_scope_s_stored_figures_are_the_indicators_worked_out_now():
             [d.isoformat(), a]
             for d, a in zip(series["week_end"].to_list(), series["arrears"].to_list(), strict=True)
         ], scope.key
+        profile = year_profile(stored.profile_years(Q1), scope, rule, Q1.end)
+        assert held[scope.key]["profile"] == {
+            str(y): [[p.week, p.arrears, p.rent_free, p.christmas] for p in points]
+            for y, points in profile.items()
+        }, scope.key
         for code in stored.DRILL_BITS:
             expected = ind.accounts_behind(data, scope, code)
             got = list(stored.drilled(s, scope, code).values_list("reference", "closing"))

@@ -158,13 +158,6 @@ def rows_for(
     return rows
 
 
-def build(period: Period, scope: Scope, *, profile: bool = True) -> Dashboard:
-    """The dashboard worked out now from the ledger (the pages read a stored set instead)."""
-    kind, kids = children_of(scope)
-    figures, _ = stored.figures_for([scope, *kids], period)
-    return assemble(period, scope, figures, kind, kids, profile=profile)
-
-
 def from_set(s: IndicatorSet, scope: Scope, *, profile: bool = True) -> Dashboard:
     """The dashboard of ``scope`` from a stored set: a few rows, whatever the portfolio."""
     kind, kids = children_of(scope)
