@@ -218,6 +218,21 @@ def test_diary_gives_last_action_history_and_notice(facts):
     assert row["notice_served"] == datetime.combine(weeks_back(6), time(10))
 
 
+def test_a_persons_review_is_history_but_not_the_last_action(facts):
+    account = make_account()
+    DiaryEntry.objects.create(account=account, at=at(weeks_back(3)), code="IC4", category="letter")
+    DiaryEntry.objects.create(account=account, at=at(weeks_back(1)), code="VRV", category="review")
+    DiaryEntry.objects.create(account=account, at=at(AS_OF, 9), code="CHK", category="review")
+    row = facts()[account.pk]
+    assert row["last_action_code"] == "IC4"
+    assert row["last_action_at"] == datetime.combine(weeks_back(3), time(10))
+    assert [a["code"] for a in row["actions"]] == ["IC4", "VRV", "CHK"]
+    # an account whose only entries are reviews has no last action
+    other = make_account()
+    DiaryEntry.objects.create(account=other, at=at(weeks_back(1)), code="VRV", category="review")
+    assert facts()[other.pk]["last_action_code"] is None
+
+
 def test_an_account_with_no_diary_has_empty_history(facts):
     account = make_account()
     row = facts()[account.pk]

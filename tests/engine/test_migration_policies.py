@@ -25,6 +25,7 @@ MHC = [("mental_health_crisis", "2025-06-01", "")]
 CLAIM = [("benefit_claim_pending", "2025-06-10", "")]
 DIED = [("deceased", "2025-06-05", "")]
 DISPUTE = [("dispute", "2025-06-01", "2025-07-31")]
+VULNERABLE = [("vulnerable", "2025-01-01", "")]
 HOLD = ("promise", "2025-06-10", "2025-06-30")
 # A monthly direct debit: the arrears are the charges since the last collection (technical).
 DD = {
@@ -82,6 +83,13 @@ ENGLAND = [
         notice=("nosp", "2024-12-02"),
         court={"applied_on": "2025-04-01", "hearing_on": "2025-06-02"},
     ),
+    Case(
+        "review_vulnerability_before_warrant",
+        action="review_vulnerability",
+        diary=[("CBL", "2025-06-01 10:00")],
+        flags=VULNERABLE,
+        **COURT_BREACH,
+    ),
     Case("apply_for_warrant", diary=[("CBL", "2025-06-01 10:00")], **COURT_BREACH),
     Case("send_court_breach_letter", **COURT_BREACH),
     Case(
@@ -103,6 +111,14 @@ ENGLAND = [
     ),
     Case("call_about_broken_arrangement", arrangement=BROKEN),
     Case(
+        "review_vulnerability_before_court",
+        action="review_vulnerability",
+        arrears="600.00",
+        notice=("nosp", "2025-04-01"),
+        diary=[("CALL", "2025-05-01 10:00")],
+        flags=VULNERABLE,
+    ),
+    Case(
         "apply_for_possession",
         arrears="600.00",
         notice=("nosp", "2025-04-01"),
@@ -114,6 +130,13 @@ ENGLAND = [
         arrears="600.00",
         tenure="assured",
         diary=[CALL, IC1, MAR, BCK, ("PAP", "2025-05-01 10:00")],
+    ),
+    Case(
+        "review_vulnerability_before_notice",
+        action="review_vulnerability",
+        arrears="600.00",
+        diary=[CALL, IC1, MAR, BCK, ("PAP", "2025-05-01 10:00")],
+        flags=VULNERABLE,
     ),
     Case("serve_nosp", arrears="600.00", diary=[CALL, IC1, MAR, BCK, ("PAP", "2025-05-01 10:00")]),
     Case("send_pre_action_letter", arrears="400.00", diary=[CALL, IC1, MAR, BCK, ARO, VIS]),
@@ -151,12 +174,27 @@ SCOTLAND = [
     Case("call_about_broken_arrangement", arrangement=BROKEN),
     Case("renegotiate_arrangement", arrangement=BROKEN, diary=[("CALL", "2025-06-01 10:00")]),
     Case(
+        "review_vulnerability_before_court",
+        action="review_vulnerability",
+        arrears="600.00",
+        notice=NOP_LIVE,
+        diary=[("NLV", "2025-05-15 10:00")],
+        flags=VULNERABLE,
+    ),
+    Case(
         "raise_proceedings",
         arrears="600.00",
         notice=NOP_LIVE,
         diary=[("NLV", "2025-05-15 10:00")],
     ),
     Case("notice_live_visit", arrears="600.00", notice=NOP_LIVE),
+    Case(
+        "review_vulnerability_before_notice",
+        action="review_vulnerability",
+        arrears="600.00",
+        diary=[CALL, IC1, MAR, BCK, ARO, IC2, VIS, ("NPL", "2025-06-05 10:00")],
+        flags=VULNERABLE,
+    ),
     Case(
         "serve_nop",
         arrears="600.00",

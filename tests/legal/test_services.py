@@ -41,6 +41,47 @@ def test_no_notice_during_a_breathing_space(account, people):
     assert "breathing space" in e.value.errors["served_on"]
 
 
+@pytest.mark.parametrize(
+    ("flag", "says"),
+    [
+        (Flag.Type.DECEASED, "has died"),
+        (Flag.Type.DISPUTE, "disputes the arrears"),
+        (Flag.Type.MENTAL_HEALTH_CRISIS, "mental health crisis"),
+    ],
+)
+def test_no_notice_court_or_warrant_while_a_flag_forbids_it(account, people, flag, says):
+    case = _case(account, people)
+    services.record_outcome(case, "SOT", date(2026, 5, 11), by=people["officer"], terms_weekly=500)
+    add_flag(account, flag, date(2026, 6, 1), by=people["officer"])
+    with pytest.raises(LegalError) as e:
+        services.warrant_applied(case, date(2026, 7, 1), by=people["officer"])
+    assert says in e.value.errors["warrant"]
+    with pytest.raises(LegalError) as e:
+        services.apply_to_court(account, date(2026, 7, 1), by=people["officer"])
+    assert says in e.value.errors["applied_on"]
+    assert not DiaryEntry.objects.filter(code="WPA").exists()
+
+
+def test_a_vulnerable_tenants_notice_needs_a_persons_review_in_the_28_days_before(account, people):
+    officer = people["officer"]
+    record_steps(account, officer, ENGLAND_STEPS, date(2026, 2, 1))
+    add_flag(account, Flag.Type.VULNERABLE, date(2026, 1, 1), by=officer)
+    with pytest.raises(LegalError) as e:
+        services.record_notice(account, "nosp", SERVED, by=officer, today=SERVED)
+    assert "flagged vulnerable" in e.value.errors["served_on"]
+    record_steps(account, officer, ("VRV",), date(2026, 2, 1))  # 29 days before: too old
+    with pytest.raises(LegalError):
+        services.record_notice(account, "nosp", SERVED, by=officer, today=SERVED)
+    record_steps(account, officer, ("VRV",), date(2026, 2, 2))  # 28 days before
+    assert services.record_notice(account, "nosp", SERVED, by=officer, today=SERVED)
+    # court is another step: the review was 35 days before it
+    with pytest.raises(LegalError) as e:
+        services.apply_to_court(account, date(2026, 4, 6), by=officer)
+    assert "flagged vulnerable" in e.value.errors["applied_on"]
+    record_steps(account, officer, ("VRV",), date(2026, 4, 1))
+    assert services.apply_to_court(account, date(2026, 4, 6), by=officer)
+
+
 def test_scotland_takes_a_notice_of_proceedings_after_its_own_steps(account, people):
     account.tenancy.tenure = Tenure.SCOTTISH_SECURE
     account.tenancy.save()

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from rentbook.cases.codes import NOTICE_TYPES
+from rentbook.cases.codes import NOTICE_TYPES, REVIEW_CODES
 from rentbook.policy.evaluate import Evaluator
 from rentbook.policy.facts import empty_facts, facts_frame
 from rentbook.policy.loader import load_policy
@@ -106,7 +106,8 @@ class Walk:
         """An officer records ``code`` in the diary (now, unless told when)."""
         at = at or self.now
         self.facts["actions"] = (*self.facts["actions"], (code, at))
-        self.facts["last_action_code"], self.facts["last_action_at"] = code, at
+        if code not in REVIEW_CODES:  # as the run: a review is not a communication
+            self.facts["last_action_code"], self.facts["last_action_at"] = code, at
         if code in NOTICE_TYPES:
             self.facts.update(notice_type=NOTICE_TYPES[code], notice_served=at, notice_expires=None)
 

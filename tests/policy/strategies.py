@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
+from rentbook.cases.codes import REVIEW_CODES
 from rentbook.policy.facts import STANDARD_FLAGS, empty_facts
 from rentbook.policy.types import Duration, day_start
 
@@ -148,7 +149,7 @@ def accounts(max_size: int = 12):
 ESCALATION_CODES = [
     *("CALL", "CALLNA", "SMS", "EMAIL", "INT", "IC1", "IC2", "STMT", "PAP", "MAR", "BCK", "BEN"),
     *("DHP", "ARO", "ARR", "ARRN", "PTP", "VIS", "VISNA", "NOSP", "S8", "NOP", "NPL", "NLV"),
-    *("CRT", "S11", "HRG", "CBL", "WPA", "XYZ"),
+    *("CRT", "S11", "HRG", "CBL", "WPA", "XYZ", "CHK", "VRV"),
 ]
 PRE_ACTION_STEPS = ["CALL", "IC1", "MAR", "BCK", "ARO", "IC2", "VIS", "PAP", "NPL", "NLV"]
 ESCALATION_SPANS = [
@@ -161,6 +162,8 @@ ESCALATION_SPANS = [
         "14 days",
         "4 weeks",
         "5 weeks",
+        "28 days",
+        "27 days",
         "6 months",
         "7 months",
         "12 months",
@@ -214,7 +217,8 @@ def escalation_account(rnd: random.Random) -> dict:
                 history.append((code, at))
     history.sort(key=lambda a: a[1])
     f["actions"] = tuple(history)
-    past = [a for a in history if a[1] <= now]
+    # as the run: the last action is the latest communication, never a person's review
+    past = [a for a in history if a[1] <= now and a[0] not in REVIEW_CODES]
     f["last_action_code"], f["last_action_at"] = past[-1] if past else (None, None)
     f["notice_served"] = sometimes(0.4, lambda: escalation_instant(rnd, now))
     f["notice_type"] = rnd.choice(["nosp", "section8", "nop", None])

@@ -122,3 +122,23 @@ def test_reasons_explain_why_a_negated_condition_held():
          "last_action_at": datetime(2024, 12, 1)}  # fmt: skip
     reasons = Evaluator(policy).decide(f).reasons
     assert reasons == ("last action date 2024-12-01 is not newer than 3 months",)
+
+
+def test_a_fact_explained_by_parts_gives_its_conditions_as_the_reasons():
+    def reasons(spec: str) -> tuple[str, ...]:
+        text = HEAD.replace("[facts]\n", f"[facts]\n{spec}\n").replace("{when}", "due")
+        policy, problems = read_policy(text, "t.toml")
+        assert policy is not None, [str(p) for p in problems]
+        f = {**empty_facts(), "now": NOW, "arrears": 5000, "weekly_charge": 1000}
+        return Evaluator(policy).decide(f).reasons
+
+    parts = 'due = { value = "arrears >= £40 and weekly_charge is present", explain = "parts" }'
+    assert reasons(parts) == ("arrears £50.00 ≥ £40.00", "weekly charge £10.00")
+    worded = 'due = { value = "arrears >= £40 and weekly_charge is present", yes = "it is due" }'
+    assert reasons(worded) == ("it is due",)
+    wrong = HEAD.replace(
+        "[facts]\n", '[facts]\ndue = { value = "arrears > £0", explain = "all" }\n'
+    )
+    policy, problems = read_policy(wrong.replace("{when}", "due"), "t.toml")
+    assert policy is None
+    assert any('explain must be "parts"' in str(p) for p in problems)

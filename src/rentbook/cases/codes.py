@@ -78,11 +78,19 @@ ACTION_CODES: tuple[ActionCode, ...] = (
     _a("TRC", "Tracing started for a former tenant", C.RECOVERY),
     _a("AGR", "Referred to a debt recovery agency", C.RECOVERY),
     _a("MJA", "Small claim for a money judgement made", C.RECOVERY),
-    # review
+    # review: a person's check, not a communication (it is never the run's last action)
     _a("CHK", "Account data checked", C.REVIEW),
+    _a(
+        "VRV",
+        "Vulnerable tenant's case reviewed by a person: the notice or court step may go ahead",
+        C.REVIEW,
+    ),
 )
 
 BY_CODE: dict[str, ActionCode] = {a.code: a for a in ACTION_CODES}
+
+#: Codes that record a person's review of the case, not a communication with the tenant.
+REVIEW_CODES: frozenset[str] = frozenset(a.code for a in ACTION_CODES if a.category == C.REVIEW)
 
 #: Codes that serve a notice, and the notice type each one is.
 NOTICE_TYPES: dict[str, str] = {a.code: a.notice_type for a in ACTION_CODES if a.notice_type}

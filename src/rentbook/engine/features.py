@@ -25,7 +25,7 @@ from django.db import connection
 
 from rentbook.arrangements.facts import payments_due, read_arrangements
 from rentbook.arrangements.facts import run_facts as arrangement_facts
-from rentbook.cases.codes import NOTICE_TYPES
+from rentbook.cases.codes import NOTICE_TYPES, REVIEW_CODES
 from rentbook.cases.letter_facts import run_facts as letter_facts
 from rentbook.cases.models import DiaryEntry, Flag, Pause
 from rentbook.ledger.balances import GRACE_DAYS
@@ -690,9 +690,12 @@ def _cases(as_of: date, now: datetime, open_sql: str) -> pl.DataFrame:
         {"account_id": pl.Int64(), "id": pl.Int64(), "code": pl.Utf8(), "at": pl.Utf8()},
     ).with_columns(_wall("at"))
     diary = diary.sort("account_id", "at", "id")
+    # the last action is the latest communication: a person's review (a data check, a
+    # vulnerability review) is in the history but does not reset a letter's sequence
+    spoken = ~pl.col("code").is_in(list(REVIEW_CODES))
     last = diary.group_by("account_id").agg(
-        pl.col("code").last().alias("last_action_code"),
-        pl.col("at").last().alias("last_action_at"),
+        pl.col("code").filter(spoken).last().alias("last_action_code"),
+        pl.col("at").filter(spoken).last().alias("last_action_at"),
         pl.struct("code", "at").alias("actions"),
     )
     notices = (

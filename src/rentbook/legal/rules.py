@@ -94,6 +94,40 @@ def missing_steps(items: Iterable[ChecklistItem]) -> list[str]:
     return [i.label for i in items if not i.done]
 
 
+#: The code a person records once they have reviewed a vulnerable tenant's case, and how long
+#: the review stands (as the shipped policies' ``vulnerability_review_life``).
+VULNERABILITY_REVIEW = ("VRV",)
+VULNERABILITY_REVIEW_DAYS = 28
+
+_FLAG_BLOCKS = {
+    "breathing_space": "The account was in a breathing space on that date: no notice,"
+    " proceedings or warrant (Debt Respite Scheme)",
+    "mental_health_crisis": "The account was in a mental health crisis breathing space on that"
+    " date: no notice, proceedings or warrant",
+    "deceased": "The tenant has died: deal with the estate or the successor, not a notice or"
+    " proceedings against the tenant",
+    "dispute": "The tenant disputes the arrears: look into it and answer before a notice or"
+    " proceedings",
+}
+
+
+def flag_blockers(flags: Iterable[str], reviewed_on: Iterable[date], on: date) -> list[str]:
+    """Why the flags active on ``on`` stop a notice, a court step or a warrant (empty: none do).
+
+    ``reviewed_on`` are the dates a person recorded a review of the case (VRV): a vulnerable
+    tenant's step needs one in the 28 days before it (Equality Act 2010 ss15 and 149)."""
+    active = set(flags)
+    out = [message for flag, message in _FLAG_BLOCKS.items() if flag in active]
+    if "vulnerable" in active:
+        since = on - timedelta(days=VULNERABILITY_REVIEW_DAYS)
+        if not any(since <= d <= on for d in reviewed_on):
+            out.append(
+                "The tenant is flagged vulnerable: a person must review the case and record it"
+                f" (VRV) in the {VULNERABILITY_REVIEW_DAYS} days before this step"
+            )
+    return out
+
+
 def add_months(d: date, months: int) -> date:
     month = d.month - 1 + months
     year, month = d.year + month // 12, month % 12 + 1

@@ -32,8 +32,6 @@ from rentbook.legal.models import CourtCase, Eviction, Notice, ReviewPlan
 from rentbook.portfolio.models import Tenure
 
 SCOTTISH_TENURES = frozenset({Tenure.SCOTTISH_SECURE, Tenure.SHORT_SCOTTISH_SECURE})
-#: Flags during which no notice may be served (Debt Respite Scheme).
-BREATHING_SPACE = frozenset({Flag.Type.BREATHING_SPACE, Flag.Type.MENTAL_HEALTH_CRISIS})
 
 
 class LegalError(FieldErrors):
@@ -91,13 +89,9 @@ def record_notice(
             errors["steps"] = "A notice cannot be recorded until the pre-action steps are: " + (
                 "missing: " + "; ".join(missing)
             )
-        held = Flag.objects.filter(
-            account=account, type__in=BREATHING_SPACE, starts_on__lte=served_on
-        ).exclude(ends_on__lt=served_on)
-        if held.exists():
-            errors["served_on"] = (
-                "The account was in a breathing space on that date: no notice may be served"
-            )
+        blockers = flag_blockers(account, served_on)
+        if blockers:
+            errors["served_on"] = ". ".join(blockers)
     if errors:
         raise LegalError(errors)
     assert served_on is not None
@@ -124,6 +118,18 @@ def record_notice(
     return notice
 
 
+def flag_blockers(account: Account, on: date) -> list[str]:
+    """Why the account's flags on ``on`` stop a notice, court step or warrant."""
+    active = (
+        Flag.objects.filter(account=account, starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values_list("type", flat=True)
+    )
+    reviews = DiaryEntry.objects.filter(account=account, code__in=rules.VULNERABILITY_REVIEW)
+    reviewed_on = [timezone.localtime(at).date() for at in reviews.values_list("at", flat=True)]
+    return rules.flag_blockers(active, reviewed_on, on)
+
+
 def current_notice(account: Account, on: date) -> Notice | None:
     for n in Notice.objects.filter(account=account, served_on__lte=on):
         return n
@@ -146,6 +152,9 @@ def apply_to_court(
         errors["notice"] = "The notice has lapsed: serve a fresh notice"
     if hearing_on is not None and hearing_on < applied_on:
         errors["hearing_on"] = "The hearing date must be on or after the application"
+    blockers = flag_blockers(account, applied_on)
+    if blockers and "applied_on" not in errors:
+        errors["applied_on"] = ". ".join(blockers)
     if errors:
         raise LegalError(errors)
     with transaction.atomic(), acting_as(by):
@@ -230,6 +239,9 @@ def court_terms(case: CourtCase) -> dict[str, Any] | None:
 def warrant_applied(case: CourtCase, on: date, *, by: Any) -> CourtCase:
     if case.outcome not in rules.WARRANT_OUTCOMES:
         raise LegalError({"warrant": "A warrant needs a possession order or decree"})
+    blockers = flag_blockers(case.account, on)
+    if blockers:
+        raise LegalError({"warrant": ". ".join(blockers)})
     with transaction.atomic(), acting_as(by):
         case.warrant_applied_on = on
         case.save(update_fields=["warrant_applied_on"])

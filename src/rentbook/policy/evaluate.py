@@ -244,6 +244,8 @@ class Evaluator:
             return self.explain(n, env, truth)
         if isinstance(node, Not):
             return self.explain(node.operand, env, not truth)  # type: ignore[arg-type]
+        if isinstance(node, Name) and node.name in self.labels and self.labels[node.name].by_parts:
+            return self.explain(self.labels[node.name].expr, env, truth)
         return [self._atom(node, env, truth)]
 
     def _atom(self, node: Node, env: Env, truth: bool) -> str:

@@ -24,7 +24,7 @@ _TABLES = {"policy", "parameters", "groups", "facts", "actions", "rules"}
 _POLICY_KEYS = {"name", "title", "description", "jurisdiction", "default", "flags"}
 _ACTION_KEYS = {"category", "priority", "label", "code"}
 _RULE_KEYS = {"id", "action", "label", "when"}
-_FACT_KEYS = {"value", "label", "yes", "no"}
+_FACT_KEYS = {"value", "label", "yes", "no", "explain"}
 
 
 @dataclass(frozen=True)
@@ -287,6 +287,8 @@ class _Reader:
                     if key not in _FACT_KEYS:
                         self.fail((*path, key), f"unknown key {key!r} in fact {name}")
                 source, extra = spec.get("value"), spec
+                if spec.get("explain", "parts") != "parts":
+                    self.fail((*path, "explain"), f'fact {name}: explain must be "parts"')
                 path = (*path, "value")
             if not isinstance(source, str):
                 self.fail(path, f"fact {name} must be an expression in a string")
@@ -339,6 +341,7 @@ class _Reader:
                     label,
                     yes=extra.get("yes") or label,
                     no=extra.get("no") or f"not {label}",
+                    by_parts=extra.get("explain") == "parts",
                 )
             )
         return out

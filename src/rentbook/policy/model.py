@@ -43,6 +43,9 @@ class Derived:
     label: str
     yes: str  # how a reason says it when true (yes/no facts)
     no: str
+    # Reasons give the fact's own parts, not its yes/no wording: a fact that only names a
+    # rule's conditions (so two rules can share them) explains as the conditions did.
+    by_parts: bool = False
 
 
 @dataclass

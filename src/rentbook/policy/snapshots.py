@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from rentbook.cases.codes import REVIEW_CODES
 from rentbook.money import MoneyError, parse_pounds
 from rentbook.policy.facts import empty_facts
 
@@ -184,8 +185,10 @@ def snapshot_facts(snapshot: Any) -> dict[str, Any]:
             at = _value(_INSTANT, item.get("at"), f"actions[{i}].at")
             actions.append((code, at))
         facts["actions"] = tuple(actions)
-        if snapshot.get("last_action") is None and actions:
-            facts["last_action_code"], facts["last_action_at"] = actions[-1]
+        # as the run: the latest communication, not a person's review of the case
+        spoken = [a for a in actions if a[0] not in REVIEW_CODES]
+        if snapshot.get("last_action") is None and spoken:
+            facts["last_action_code"], facts["last_action_at"] = spoken[-1]
 
     flags = snapshot.get("flags")
     if flags is not None:
