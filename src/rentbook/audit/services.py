@@ -18,7 +18,7 @@ from rentbook.audit.models import AuditEvent
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
 
 #: Fields never copied into the log.
-SECRET_FIELDS = frozenset({"password", "totp_secret"})
+SECRET_FIELDS = frozenset({"password", "totp_secret", "totp_recovery"})
 
 
 @contextmanager

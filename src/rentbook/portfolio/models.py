@@ -23,6 +23,10 @@ class User(AbstractUser):
     # Optional two-factor sign-in (web/two_factor.py): a TOTP secret, on once confirmed.
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled_at = models.DateTimeField(null=True, blank=True)
+    # the 30-second step of the last code accepted: a code is good once (RFC 6238 s5.2)
+    totp_last_step = models.BigIntegerField(default=0)
+    # SHA-256 of each unused recovery code (random, so no slow hash is needed)
+    totp_recovery = models.JSONField(default=list, blank=True)
 
     @property
     def is_read_only(self) -> bool:

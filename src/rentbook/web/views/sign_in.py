@@ -51,20 +51,32 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
-        if user is not None and two_factor.verify(user.totp_secret, request.POST.get("code", "")):
+        code = request.POST.get("code", "")
+        recovery = two_factor.looks_like_recovery(code)
+        if user is not None and (
+            two_factor.use_recovery(user, code) if recovery else two_factor.accept(user, code)
+        ):
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
+            if recovery:
+                _audit(user, "recovery_code_used")
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code: {len(user.totp_recovery)} left."
+                    " Make new ones below.",
+                )
             nxt = pending.get("next") or "/"
             if not url_has_allowed_host_and_scheme(nxt, {request.get_host()}):
                 nxt = "/"
-            return redirect(nxt)
+            # after a recovery code, the page that makes new ones (and says how many are left)
+            return redirect("web:two-factor") if recovery else redirect(nxt)
         pending["tries"] += 1
         if pending["tries"] >= two_factor.TRIES or user is None:
             del request.session[PENDING]
             messages.error(request, "Too many wrong codes. Sign in again.")
             return redirect("web:sign-in")
         request.session[PENDING] = pending
-        error = "Enter the 6-digit code your authenticator app shows now"
+        error = "Enter the 6-digit code your authenticator app shows now, or a recovery code"
     return render(
         request,
         "web/sign_in_code.html",
@@ -73,13 +85,21 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     )
 
 
+_SUMMARIES = {
+    "on": "two-factor sign-in turned on",
+    "off": "two-factor sign-in turned off",
+    "recovery_codes": "new two-factor recovery codes made",
+    "recovery_code_used": "signed in with a two-factor recovery code",
+}
+
+
 def _audit(user: Any, state: str) -> None:
-    # the secret is one of the audit log's SECRET_FIELDS: never in an event
+    # the secret and recovery codes are the audit log's SECRET_FIELDS: never in an event
     record(
         f"two_factor.{state}",
         object_type="portfolio.User",
         object_id=str(user.pk),
-        summary=f"two-factor sign-in turned {state} by {user.username}",
+        summary=f"{_SUMMARIES[state]} by {user.username}",
         actor=user,
     )
 
@@ -90,6 +110,7 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
     if not two_factor.may_use(user):
         raise PermissionDenied
     error = ""
+    recovery: list[str] = []
     secret = request.session.get("rentbook_two_factor_setup", "")
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -98,18 +119,31 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
             secret = two_factor.new_secret()
             request.session["rentbook_two_factor_setup"] = secret
         elif action == "confirm" and secret and not two_factor.is_on(user):
-            if two_factor.verify(secret, code):
+            step = two_factor.matched_step(secret, code)
+            if step is not None:
+                # the code that confirmed the set-up is used: it cannot sign in as well
                 user.totp_secret, user.totp_enabled_at = secret, timezone.now()
-                user.save(update_fields=["totp_secret", "totp_enabled_at"])
+                user.totp_last_step = step
+                user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
                 del request.session["rentbook_two_factor_setup"]
+                recovery = two_factor.new_recovery_codes()
+                two_factor.store_recovery_codes(user, recovery)
                 _audit(user, "on")
                 messages.success(request, "Two-factor sign-in is on.")
-                return redirect("web:two-factor")
-            error = "Enter the 6-digit code your authenticator app shows now"
+                secret = ""
+            else:
+                error = "Enter the 6-digit code your authenticator app shows now"
+        elif action == "new_codes" and two_factor.is_on(user):
+            if two_factor.accept(user, code):
+                recovery = two_factor.new_recovery_codes()
+                two_factor.store_recovery_codes(user, recovery)
+                _audit(user, "recovery_codes")
+            else:
+                error = "Enter the 6-digit code your authenticator app shows now"
         elif action == "turn_off" and two_factor.is_on(user):
-            if two_factor.verify(user.totp_secret, code):
-                user.totp_secret, user.totp_enabled_at = "", None
-                user.save(update_fields=["totp_secret", "totp_enabled_at"])
+            if two_factor.accept(user, code):
+                user.totp_secret, user.totp_enabled_at, user.totp_recovery = "", None, []
+                user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_recovery"])
                 _audit(user, "off")
                 messages.success(request, "Two-factor sign-in is off.")
                 return redirect("web:two-factor")
@@ -124,6 +158,8 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
         "web/two_factor.html",
         {
             "on": two_factor.is_on(user),
+            "recovery": recovery,
+            "recovery_left": len(user.totp_recovery or []),
             "secret": secret if not two_factor.is_on(user) else "",
             "grouped": two_factor.grouped(secret) if secret else "",
             "uri": two_factor.setup_uri(user, secret, landlord) if secret else "",
