@@ -102,3 +102,26 @@ def test_the_first_run_after_the_migration_spans_the_pathway(history):
     assert most <= needing / 3, (top, most, needing)
     # most cases are past letter one
     assert actions["letter", "send_letter_one"] < needing / 4
+
+
+# seeds whose landlords had a direct debit returned after a placed tenancy's end date
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_each_agency_placement_is_of_a_debt_the_ledger_moves_when_the_tenancy_ends(
+    tmp_path, seed
+):
+    """The ledger moves what was owed on the end date (recovery/services.py), so a direct
+    debit returned after that day is not part of it: a placement of a tenancy that owed
+    nothing on its end date would have no former tenant account to land on."""
+    history = run(tmp_path, tenancies=3000, years=3, seed=seed, end=END)
+    placed = read(history, "agency_placements").select("tenancy_ref").unique()
+    ends = read(history, "tenancies").select("tenancy_ref", "end_date").unique("tenancy_ref")
+    owed = (
+        read(history, "transactions")
+        .join(placed, on="tenancy_ref")
+        .join(ends, on="tenancy_ref")
+        .filter(pl.col("posted_on") <= pl.col("end_date"))
+        .group_by("tenancy_ref")
+        .agg(pl.col("amount").cast(pl.Decimal(20, 2)).sum().alias("owed"))
+    )
+    assert owed.height == placed.height > 0
+    assert owed.filter(pl.col("owed") <= 0).height == 0

@@ -782,8 +782,11 @@ def _recovery(ten, ledger, grid, bal, end_c, chunk_refs, day_of, day_text, rng):
     idx = np.flatnonzero(ended)
     owed_then = bal[idx, at[idx]]
     owed_end = bal[idx, -1]
-    # a former tenant debt is what was owed when the tenancy ended (recovery/services.py)
-    owed_at_end = bal[idx, end_c[idx]]
+    # a former tenant debt is what was owed when the tenancy ended (recovery/services.py); a
+    # direct debit returned in the last week is posted days after the payment, which may be
+    # after the end date, so it is left out (else the ledger moves nothing and the agency's
+    # placement has no former tenant account to land on)
+    owed_at_end = bal[idx, end_c[idx]] - ledger.amount["return"][idx, end_c[idx]]
     place = (owed_then >= 10000) & (owed_end > 0) & (owed_at_end > 0)
     place &= rng.random(len(idx)) < 0.6
     idx, owed_then, at = idx[place], owed_then[place], at[idx[place]]
