@@ -68,6 +68,10 @@ def indicators(url: str, period: str) -> tuple[float, str]:
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
 def test_all_indicators_for_the_landlord_and_every_patch_in_10_seconds(bench_data, database):
     url = loaded(bench_data, database)
+    # The first read after loading another database is from disk (cold); in service the
+    # indicators follow the run or the import that has just read the same ledger (warm).
+    # Both are recorded, and both are held to the goal.
+    cold_s, _ = indicators(url, "year")
     year_s, out = indicators(url, "year")
     quarter_s, _ = indicators(url, "quarter")
     summary = out.strip().splitlines()[-1]
@@ -76,9 +80,11 @@ def test_all_indicators_for_the_landlord_and_every_patch_in_10_seconds(bench_dat
         "years": YEARS,
         "as_of": AS_OF,
         "rent_year_to_date_s": round(year_s, 2),
+        "rent_year_to_date_cold_s": round(cold_s, 2),
         "quarter_to_date_s": round(quarter_s, 2),
         "inside": summary,
     }
     record_result(f"indicators-{database}-5y", figures)
     assert "scopes over" in summary
     assert year_s <= TARGET_SECONDS, figures
+    assert cold_s <= TARGET_SECONDS, figures

@@ -106,9 +106,7 @@ def test_the_first_run_after_the_migration_spans_the_pathway(history):
 
 # seeds whose landlords had a direct debit returned after a placed tenancy's end date
 @pytest.mark.parametrize("seed", [3, 4, 5])
-def test_each_agency_placement_is_of_a_debt_the_ledger_moves_when_the_tenancy_ends(
-    tmp_path, seed
-):
+def test_each_agency_placement_is_of_a_debt_the_ledger_moves_when_the_tenancy_ends(tmp_path, seed):
     """The ledger moves what was owed on the end date (recovery/services.py), so a direct
     debit returned after that day is not part of it: a placement of a tenancy that owed
     nothing on its end date would have no former tenant account to land on."""

@@ -287,10 +287,14 @@ def period_sums_sql(start: date, end: date, columns: tuple[str, ...] = SUM_COLUM
         f"SUM(CASE WHEN t.posted_on >= {s} AND t.posted_on <= {e} THEN ({kinds[c]}) ELSE 0 END)"
         for c in columns
     )
+    # SQLite would group through the (account, posted_on) index, scanning every row of the
+    # ledger (3.3 s at 100,000 tenancies for 22,000 rows above the watermark); "+" hides the
+    # index from GROUP BY, so the rows are found by id
+    group = "t.account_id" if connection.vendor == "postgresql" else "+t.account_id"
     parts.append(
         f"SELECT t.account_id, SUM(CASE WHEN t.posted_on < {s} THEN t.amount ELSE 0 END),"
         f" SUM(CASE WHEN t.posted_on <= {e} THEN t.amount ELSE 0 END), {inside}"
-        f" FROM {TXN} t WHERE t.id > {WATERMARK} GROUP BY t.account_id"
+        f" FROM {TXN} t WHERE t.id > {WATERMARK} GROUP BY {group}"
     )
     union = " UNION ALL ".join(parts)
     sums = ", ".join(f"SUM(x.{c})" for c in ("opening", "closing", *columns))
