@@ -181,3 +181,33 @@ def test_a_missing_policy_file_is_a_policy_error():
 def test_python_is_not_part_of_the_language(text):
     with pytest.raises(ParseError):
         parse(text)
+
+
+def test_a_rule_id_or_action_name_longer_than_the_run_stores_is_refused():
+    # Recommendation.rule and .action are 60 characters: a longer one failed the run's store
+    long = "r" * 61
+    found = problems(f"""
+        [actions.{long}]
+        category = "none"
+        priority = 0
+        label = "x"
+
+        [[rules]]
+        id = "{long}"
+        action = "none"
+        label = "r"
+        when = "arrears > £0"
+        """)
+    assert any("longer than 60 characters" in p and "action" in p for p in found)
+    assert any("rule id" in p and "longer than 60 characters" in p for p in found)
+
+
+def test_the_run_stores_names_as_long_as_the_loader_allows():
+    from rentbook.engine.models import Recommendation
+    from rentbook.policy.loader import MAX_NAME
+
+    for field in ("rule", "action"):
+        assert Recommendation._meta.get_field(field).max_length == MAX_NAME
+    for name in ("hackney", "england", "scotland"):
+        policy = load_policy(name)
+        assert all(len(r.id) <= MAX_NAME for r in policy.rules)

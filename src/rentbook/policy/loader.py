@@ -20,6 +20,9 @@ from rentbook.policy.types import Duration, Type
 
 SHIPPED = Path(__file__).resolve().parent / "policies"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: The longest rule id or action name: the run stores both with each recommendation
+#: (engine/models.py, Recommendation.rule and .action).
+MAX_NAME = 60
 _TABLES = {"policy", "parameters", "groups", "facts", "actions", "rules"}
 _POLICY_KEYS = {"name", "title", "description", "jurisdiction", "default", "flags"}
 _ACTION_KEYS = {"category", "priority", "label", "code"}
@@ -353,6 +356,8 @@ class _Reader:
             if not _IDENT.match(name):
                 self.fail(path, f"{name!r} is not a name (letters, digits and _)")
                 continue
+            if len(name) > MAX_NAME:
+                self.fail(path, f"action {name!r} is longer than {MAX_NAME} characters")
             if not isinstance(spec, dict):
                 self.fail(path, f"action {name} must be a table: [actions.{name}]")
                 continue
@@ -396,6 +401,10 @@ class _Reader:
                 rule_id = f"rule {index + 1}"
             elif rule_id in seen:
                 self.fail((*path, "id"), f"duplicate rule id {rule_id!r}")
+            elif len(rule_id) > MAX_NAME:
+                self.fail(
+                    (*path, "id"), f"rule id {rule_id!r} is longer than {MAX_NAME} characters"
+                )
             seen.add(rule_id)
             action = spec.get("action")
             if action not in actions:
