@@ -239,3 +239,26 @@ def test_an_import_folds_its_rows_into_the_ledger_summary(tenancies, files):
     import_file("transactions", files.csv("t.csv", rows, TX_HEADER))
     assert LedgerSummary.objects.get().through_id == Transaction.objects.order_by("-id")[0].pk
     assert AccountTotal.objects.get(account__reference="T1").balance == 12_000
+
+
+def test_a_reversal_takes_the_method_of_the_money_it_reverses(tenancies, files):
+    # a returned direct debit is told apart from a corrected charge by its method (the
+    # indicators count it against rent collected), whatever method the file gave
+    import_file("transactions", files.csv("a.csv", [tx_row("P0", kind="payment",
+        amount="-5.00", method="direct_debit")], TX_HEADER))  # fmt: skip
+    rows = [
+        tx_row("C1", amount="100.00"),
+        tx_row("P1", kind="payment", amount="-60.00", method="allpay"),
+        tx_row("R1", kind="reversal", amount="60.00", reverses="P1"),
+        tx_row("R0", kind="reversal", amount="5.00", reverses="P0"),
+        tx_row("RC", kind="reversal", amount="-100.00", reverses="C1", method="card"),
+        tx_row("RR", kind="reversal", amount="-60.00", reverses="R1"),
+        tx_row("F1", kind="refund", amount="7.00", method="cheque"),
+        tx_row("RF", kind="reversal", amount="-7.00", reverses="F1"),
+    ]
+    result = import_file("transactions", files.csv("b.csv", rows, TX_HEADER), batch_rows=2)
+    assert result.ok, result.problems
+    methods = dict(Transaction.objects.filter(kind="reversal").values_list("source_ref", "method"))
+    assert methods == {
+        "R1": "allpay", "R0": "direct_debit", "RC": "", "RR": "allpay", "RF": "cheque",
+    }  # fmt: skip

@@ -61,6 +61,7 @@ def month_sums(rows: pl.DataFrame) -> pl.DataFrame:
     """Posted rows summed by account and rent month, as :class:`AccountMonth` holds them."""
     amount, kind = pl.col("amount"), pl.col("kind")
     is_benefit = (kind == Kind.PAYMENT.value) & pl.col("method").is_in(sorted(BENEFIT_METHODS))
+    is_returned = (kind == Kind.REVERSAL.value) & (pl.col("method") != "")
     return (
         rows.lazy()
         .group_by("account_id", rent_month(pl.col("posted_on")).alias("month"))
@@ -69,6 +70,7 @@ def month_sums(rows: pl.DataFrame) -> pl.DataFrame:
             pl.col("posted_on").max().alias("last_on"),
             *(pl.when(kind == k).then(amount).otherwise(0).sum().alias(k) for k in KIND_COLUMNS),
             pl.when(is_benefit).then(amount).otherwise(0).sum().alias("benefit"),
+            pl.when(is_returned).then(amount).otherwise(0).sum().alias("returned"),
         )
         .select(MONTH_COLUMNS)
         .collect()

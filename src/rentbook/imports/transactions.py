@@ -28,7 +28,14 @@ from rentbook.imports.first_summary import FirstLoadSummary
 from rentbook.imports.loaders import Loader, fetch_by_refs, fetch_frame, loader
 from rentbook.imports.reading import LINE, Columns, FileError, Table
 from rentbook.imports.run import Run
-from rentbook.ledger.models import KIND_SIGN, Account, Kind, PaymentMethod, Transaction
+from rentbook.ledger.models import (
+    KIND_SIGN,
+    MONEY_KINDS,
+    Account,
+    Kind,
+    PaymentMethod,
+    Transaction,
+)
 
 COLUMNS = Columns(
     required=("transaction_ref", "tenancy_ref", "posted_on", "kind", "amount"),
@@ -301,27 +308,63 @@ def _split_earlier(good: pl.DataFrame, earlier: np.ndarray) -> tuple[pl.DataFram
     return marked.filter(pl.col("_earlier") == 0).drop("_earlier"), _duplicate_problems(repeats)
 
 
+def _reversal_method(joined: pl.DataFrame, in_file: pl.DataFrame) -> pl.Series:
+    """Each reversal's method: its target's when the target moved money (a payment or a
+    refund, or a reversal of one), else none, whatever the file said, so that money which
+    came back is told apart from a corrected charge (ledger/summary.py's ``returned``). A
+    reversal of a reversal in the same file takes the method its target takes."""
+    money = pl.col("_t_kind").is_in(list(MONEY_KINDS))
+    of_reversal = (pl.col("_t_kind") == Kind.REVERSAL.value) & (pl.col("_t_method") != "")
+    first = joined.select(
+        pl.when(money | of_reversal).then(pl.col("_t_method")).otherwise(pl.lit(""))
+    ).to_series()
+    # a target that is itself a reversal in this file: take the method it was just given
+    given = dict(zip(joined.get_column("source_ref"), first, strict=True))
+    in_file_refs = set(in_file.get_column("source_ref"))
+    out = []
+    for ref, kind, method in zip(
+        joined.get_column("reverses_ref"), joined.get_column("_t_kind"), first, strict=True
+    ):
+        if kind == Kind.REVERSAL.value and ref in in_file_refs:
+            method = given.get(ref, "")
+        out.append(method or "")
+    return pl.Series("method", out, dtype=pl.String)
+
+
 def _check_reversals(reversals: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Reversals whose target is known and whose amount is its exact opposite; problems."""
     targets = fetch_by_refs(
         Transaction._meta.db_table,
         run.source,
         reversals.get_column("reverses_ref").unique().to_list(),
-        {"source_ref": pl.String, "account_id": pl.Int64, "amount": pl.Int64},
+        {
+            "source_ref": pl.String,
+            "account_id": pl.Int64,
+            "amount": pl.Int64,
+            "kind": pl.String,
+            "method": pl.String,
+        },
     )
     # A reversal may undo another reversal in the same file.
-    in_file = reversals.select("source_ref", "account_id", "amount")
+    in_file = reversals.select("source_ref", "account_id", "amount", "kind", "method")
     known = pl.concat(
         [targets, in_file.filter(~pl.col("source_ref").is_in(targets["source_ref"].implode()))]
     )
     joined = reversals.join(
         known.rename(
-            {"source_ref": "reverses_ref", "account_id": "_t_account", "amount": "_t_amount"}
+            {
+                "source_ref": "reverses_ref",
+                "account_id": "_t_account",
+                "amount": "_t_amount",
+                "kind": "_t_kind",
+                "method": "_t_method",
+            }
         ),
         on="reverses_ref",
         how="left",
         maintain_order="left",
     )
+    joined = joined.with_columns(method=_reversal_method(joined, in_file))
     reason = (
         pl.when(pl.col("_t_amount").is_null())
         .then(pl.format("reverses '{}', which is not a known entry", pl.col("reverses_ref")))

@@ -28,6 +28,11 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", "Other"
 
 
+#: Kinds that move money between tenant and landlord: a reversal of one of them carries its
+#: method (the import door copies it), so money that comes back is told apart from a
+#: corrected charge or write-off (ledger/summary.py's ``returned``).
+MONEY_KINDS = ("payment", "refund")
+
 #: Methods by which the state, not the tenant, pays: they are benefit credits.
 BENEFIT_METHODS = frozenset(
     {PaymentMethod.HOUSING_BENEFIT, PaymentMethod.UNIVERSAL_CREDIT, PaymentMethod.DHP}
@@ -269,6 +274,11 @@ class AccountMonth(models.Model):
     charge = models.BigIntegerField(default=0)
     payment = models.BigIntegerField(default=0)
     benefit = models.BigIntegerField(default=0, help_text="payments by HB, UC or DHP")
+    returned = models.BigIntegerField(
+        default=0,
+        help_text="reversals of payments and refunds (those with a method): a returned direct"
+        " debit is positive",
+    )
     adjustment = models.BigIntegerField(default=0)
     reversal = models.BigIntegerField(default=0)
     refund = models.BigIntegerField(default=0)

@@ -58,10 +58,12 @@ CREDITS = AccountCredit._meta.db_table
 #: The streams that pay in arrears (ledger/balances.py): their credits are kept per account.
 STREAM_METHODS = ("housing_benefit", "universal_credit", "direct_debit")
 
-#: The summed columns: one per ledger kind (the column is the kind's value) and ``benefit``,
-#: the payments made by Housing Benefit, Universal Credit or DHP.
+#: The summed columns: one per ledger kind (the column is the kind's value), ``benefit``, the
+#: payments made by Housing Benefit, Universal Credit or DHP, and ``returned``, the reversals
+#: of money received or paid back (a reversal carrying a method: a returned direct debit, a
+#: payment posted in error), which count against what was collected.
 KIND_COLUMNS = tuple(k.value for k in Kind)
-SUM_COLUMNS = (*KIND_COLUMNS, "benefit")
+SUM_COLUMNS = (*KIND_COLUMNS, "benefit", "returned")
 
 SUMS_SCHEMA: dict[str, pl.DataType] = {
     "account_id": pl.Int64(),
@@ -109,7 +111,20 @@ def _kind_sums(alias: str, sign: str = "") -> dict[str, str]:
         f"CASE WHEN {alias}.kind = '{Kind.PAYMENT.value}' AND {alias}.method IN ({benefit})"
         f" THEN {sign}{alias}.amount ELSE 0 END"
     )
+    out["returned"] = (
+        f"CASE WHEN {alias}.kind = '{Kind.REVERSAL.value}' AND {alias}.method <> ''"
+        f" THEN {sign}{alias}.amount ELSE 0 END"
+    )
     return out
+
+
+def money_in(alias: str) -> str:
+    """SQL: row ``alias`` is money received or its reversal (a returned direct debit, a
+    payment posted in error): summed, what was collected net of what came back."""
+    return (
+        f"({alias}.kind = '{Kind.PAYMENT.value}'"
+        f" OR ({alias}.kind = '{Kind.REVERSAL.value}' AND {alias}.method <> ''))"
+    )
 
 
 WATERMARK = f"COALESCE((SELECT MAX(through_id) FROM {STATE}), 0)"

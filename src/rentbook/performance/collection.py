@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from rentbook.ledger.positions import query_frame
+from rentbook.ledger.summary import money_in
 from rentbook.money import apportion
 from rentbook.performance.indicators import (
     ACCOUNT,
@@ -82,7 +83,7 @@ def _funds_sql(data: Data) -> str:
         f" SUM(CASE WHEN x.kind = 'charge' AND {rent} THEN x.amount ELSE 0 END),"
         f" SUM(CASE WHEN x.kind = 'charge' AND NOT {rent} THEN x.amount ELSE 0 END),"
         " SUM(CASE WHEN x.kind = 'recharge' THEN x.amount ELSE 0 END),"
-        f" SUM(CASE WHEN x.kind = 'payment' AND {current} THEN -x.amount ELSE 0 END)"
+        f" SUM(CASE WHEN {money_in('x')} AND {current} THEN -x.amount ELSE 0 END)"
         f" - SUM(CASE WHEN x.kind = 'refund' AND {current} THEN x.amount ELSE 0 END),"
         f" SUM(CASE WHEN x.kind = 'write_off' AND {current} THEN -x.amount ELSE 0 END)"
         f" FROM {TXN} x JOIN {ACCOUNT} a ON a.id = x.account_id"
