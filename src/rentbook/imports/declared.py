@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -116,12 +117,21 @@ class Kind:
     #: they are checked.
     before: Callable[[Run, pl.DataFrame], None] | None = None
     description: str = ""
+    #: The column naming each row's account, when it is not the tenancy reference, with a
+    #: function giving that column's values and their account ids, and what a value names
+    #: (for the error): a Bacs report names accounts by their Direct Debit reference.
+    account_key: str = "tenancy_ref"
+    account_lookup: Callable[[], pl.DataFrame] | None = None
+    account_names: str = ""
+    #: Reads a file that is not CSV or XLSX (a Bacs XML report) into the kind's columns, as
+    #: text; raises FileError when the file cannot be read whole, so nothing of it loads.
+    reader: Callable[[Path], Table] | None = None
 
     @property
     def columns(self) -> Columns:
-        cols = (self.key, "tenancy_ref", *(f.column for f in self.fields))
+        cols = (self.key, self.account_key, *(f.column for f in self.fields))
         required = tuple(
-            c for c in cols if c in (self.key, "tenancy_ref") or self.field(c).required
+            c for c in cols if c in (self.key, self.account_key) or self.field(c).required
         )
         return Columns(required=required, optional=tuple(c for c in cols if c not in required))
 
@@ -293,21 +303,28 @@ def check(kind: Kind, raw: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.Dat
     ref = text[kind.key]
     checks.missing(kind.key, ref)
     checks.add(kind.key, parsing.longer_than(ref, IMPORT_REF_MAX))
-    tenancy_ref = text["tenancy_ref"]
-    checks.missing("tenancy_ref", tenancy_ref)
+    owner = kind.account_key
+    tenancy_ref = text[owner]
+    checks.missing(owner, tenancy_ref)
+    known = (
+        kind.account_lookup()
+        if kind.account_lookup is not None
+        else accounts(kind.former).rename({"tenancy_ref": owner})
+    )
     account_id = (
-        pl.DataFrame({"tenancy_ref": tenancy_ref})
-        .join(accounts(kind.former), on="tenancy_ref", how="left", maintain_order="left")
+        pl.DataFrame({owner: tenancy_ref})
+        .join(known, on=owner, how="left", maintain_order="left")
         .get_column("account_id")
     )
-    what = "former tenant account for tenancy" if kind.former else "tenancy"
-    hint = (
-        " (the tenancy has not ended, or its debt has not moved: import transactions first)"
-        if kind.former
-        else " (import tenancies first)"
-    )
+    if kind.account_lookup is not None:
+        what, hint = kind.account_names, ""
+    elif kind.former:
+        what = "former tenant account for tenancy"
+        hint = " (the tenancy has not ended, or its debt has not moved: import transactions first)"
+    else:
+        what, hint = "tenancy", " (import tenancies first)"
     checks.where(
-        "tenancy_ref",
+        owner,
         tenancy_ref.is_not_null() & account_id.is_null(),
         f"no {what} '{{}}'{hint}",
         tenancy_ref,

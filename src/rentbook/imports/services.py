@@ -129,7 +129,8 @@ def _import_once(
                 result.seconds = perf_counter() - clock
                 return result
         try:
-            table = open_table(path, columns, batch_rows=batch_rows)
+            reader = declared.REGISTRY[kind].reader if kind in declared.REGISTRY else None
+            table = reader(path) if reader else open_table(path, columns, batch_rows=batch_rows)
             writer = RejectsWriter(rejects, table.header, table.columns)
             try:
                 with _first_load_journal(kind, result), transaction.atomic():

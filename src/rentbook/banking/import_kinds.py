@@ -1,0 +1,241 @@
+"""The banking app's kinds at the one door (imports/declared.py; docs/imports.md): Direct Debit
+mandates taken over from a housing system (CSV or XLSX), and the Bacs reports that come back,
+ARUDD and ADDACS, read from Bacs's XML (banking/reports.py)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from rentbook.banking import details, reports
+from rentbook.banking.codes import ADDACS, ARUDD
+from rentbook.banking.models import (
+    Frequency,
+    Instruction,
+    InstructionChange,
+    Mandate,
+    ReturnedDebit,
+)
+from rentbook.banking.services import apply_change, apply_return
+from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
+from rentbook.imports.loaders import fetch_frame
+
+
+def _clean(p: Prepared, column: str, fn, target: str) -> pl.Series:  # type: ignore[no-untyped-def]
+    """Each value through ``fn`` (banking/details.py), its DetailError a problem."""
+    values, reasons = [], []
+    for v in p.text[column]:
+        if v is None:
+            values.append(None)
+            reasons.append(None)
+            continue
+        try:
+            values.append(fn(v))
+            reasons.append(None)
+        except details.DetailError as e:
+            values.append(None)
+            reasons.append(str(e))
+    p.checks.add(column, pl.Series(reasons, dtype=pl.String))
+    return pl.Series(target, values, dtype=pl.String)
+
+
+# ---- mandates ---------------------------------------------------------------------------------
+
+
+def _prepare_mandates(p: Prepared) -> pl.DataFrame:
+    rows = p.rows.with_columns(
+        _clean(p, "dd_reference", details.reference, "reference"),
+        _clean(p, "sort_code", details.sort_code, "sort_code"),
+        _clean(p, "account_number", details.account_number, "account_number"),
+        pl.Series("payer_name", [details.bacs_text(v or "") or None for v in p.text["payer_name"]]),
+    )
+    p.checks.where(
+        "payer_name",
+        p.text["payer_name"].is_not_null() & rows["payer_name"].is_null(),
+        "a payer's name needs letters or digits",
+    )
+    monthly = rows["frequency"] == Frequency.MONTHLY.value
+    day = rows["collection_day"]
+    p.checks.where(
+        "collection_day",
+        monthly & ~day.is_between(1, 31),
+        "a monthly collection day is 1 to 31 (the last day in shorter months)",
+    )
+    p.checks.where(
+        "collection_day",
+        ~monthly & ~day.is_between(0, 6),
+        "a weekly, fortnightly or four-weekly collection day is 0 (Monday) to 6 (Sunday)",
+    )
+    p.checks.where(
+        "first_collection",
+        ~monthly & (rows["first_collection"].dt.weekday() - 1 != day),
+        "the first collection must fall on the collection day",
+    )
+    p.checks.where("amount", rows["amount"] <= 0, "a collection must be more than £0")
+    return rows
+
+
+def _after_mandates(a: Applied) -> None:
+    new = a.new.filter(pl.col("status") == Mandate.Status.NEW.value)
+    Instruction.objects.bulk_create(
+        Instruction(
+            mandate_id=i,
+            code=Instruction.Code.NEW,
+            reason="new mandate",
+            queued_on=a.run.now.date(),
+        )
+        for i in new.get_column("id")
+    )
+
+
+MANDATES = register(
+    Kind(
+        name="mandates",
+        model=Mandate,
+        key="dd_reference",
+        fields=(
+            Field("payer_name", "text", required=True, db="", help="the account holder's name"),
+            Field("sort_code", "text", required=True, db="", help="six digits, dashes allowed"),
+            Field("account_number", "text", required=True, db="", help="six to eight digits"),
+            Field("frequency", "choice", required=True, choices=tuple(Frequency.values),
+                  aliases={"four-weekly": "four_weekly", "4-weekly": "four_weekly"}),
+            Field("collection_day", "int", required=True, lo=0, hi=31,
+                  help="monthly: the day of the month, 1 to 31; otherwise the weekday, 0 Monday"),
+            Field("amount", "money", required=True, help="each collection"),
+            Field("first_collection", "date", required=True),
+            Field("status", "choice", choices=tuple(Mandate.Status.values),
+                  default=Mandate.Status.LIVE.value,
+                  help="new (to be lodged with a 0N), lodged, live, suspended or cancelled"),
+        ),
+        derived=("reference", "sort_code", "account_number", "payer_name"),
+        constants=lambda run: {"created_at": run.now},
+        prepare=_prepare_mandates,
+        after=_after_mandates,
+        description="Direct Debit mandates (instructions) held by the housing system",
+    )
+)  # fmt: skip
+
+
+def _mandate_accounts() -> pl.DataFrame:
+    return fetch_frame(
+        f"SELECT reference, account_id FROM {Mandate._meta.db_table}",
+        [],
+        {"dd_reference": pl.String, "account_id": pl.Int64},
+    )
+
+
+def _mandate_ids(p: Prepared) -> pl.Series:
+    ids = fetch_frame(
+        f"SELECT reference, id FROM {Mandate._meta.db_table}",
+        [],
+        {"dd_reference": pl.String, "mandate_id": pl.Int64},
+    )
+    return (
+        pl.DataFrame({"dd_reference": p.text["dd_reference"]})
+        .join(ids, on="dd_reference", how="left", maintain_order="left")
+        .get_column("mandate_id")
+    )
+
+
+# ---- ARUDD ------------------------------------------------------------------------------------
+
+
+def _prepare_arudd(p: Prepared) -> pl.DataFrame:
+    p.checks.where("amount", p.rows["amount"] <= 0, "a returned debit must be more than £0")
+    return p.rows.with_columns(mandate_id=_mandate_ids(p))
+
+
+def _after_arudd(a: Applied) -> None:
+    ids = a.new.get_column("id").to_list()
+    for rd in ReturnedDebit.objects.filter(pk__in=ids).select_related("mandate", "account"):
+        apply_return(rd)
+
+
+ARUDD_KIND = register(
+    Kind(
+        name="bacs_arudd",
+        model=ReturnedDebit,
+        key="return_ref",
+        account_key="dd_reference",
+        account_lookup=_mandate_accounts,
+        account_names="Direct Debit mandate with reference",
+        reader=reports.read_arudd,
+        depends=("mandates",),
+        fields=(
+            Field("transaction_code", "choice", db="", choices=("01", "17", "18", "19")),
+            Field("reason_code", "choice", required=True, choices=tuple(ARUDD),
+                  aliases={c.lower(): c for c in ARUDD}),
+            Field("amount", "money", required=True),
+            Field("original_processing_on", "date", required=True),
+            Field("reported_on", "date", required=True),
+            Field("payer_name", "text", max_length=18, default=""),
+            Field("payer_sort_code", "text", db=""),
+            Field("payer_account_number", "text", db=""),
+        ),
+        derived=("mandate_id",),
+        prepare=_prepare_arudd,
+        after=_after_arudd,
+        description="Bacs ARUDD report: Direct Debits returned unpaid (XML)",
+    )
+)  # fmt: skip
+
+
+# ---- ADDACS -----------------------------------------------------------------------------------
+
+
+def _prepare_addacs(p: Prepared) -> pl.DataFrame:
+    rows = p.rows.with_columns(mandate_id=_mandate_ids(p))
+    new_sort = _clean(p, "new_sort_code", details.sort_code, "new_sort_code")
+    new_acct = _clean(p, "new_account_number", details.account_number, "new_account_number")
+    p.checks.where(
+        "new_sort_code",
+        rows["reason_code"].is_in(["3", "C"]) & p.text["new_sort_code"].is_null(),
+        "a transferred or moved instruction needs the new sort code",
+    )
+    rows = rows.with_columns(
+        new_sort_code=new_sort.fill_null(""),
+        new_account_number=new_acct.fill_null(""),
+        new_payer_name=pl.Series(
+            [details.bacs_text(v or "") for v in p.text["new_payer_name"]], dtype=pl.String
+        ),
+    )
+    return rows
+
+
+def _after_addacs(a: Applied) -> None:
+    ids = a.new.get_column("id").to_list()
+    for ch in (
+        InstructionChange.objects.filter(pk__in=ids)
+        .select_related("mandate")
+        .order_by("effective_on", "id")
+    ):
+        apply_change(ch)
+
+
+ADDACS_KIND = register(
+    Kind(
+        name="bacs_addacs",
+        model=InstructionChange,
+        key="change_ref",
+        account_key="dd_reference",
+        account_lookup=_mandate_accounts,
+        account_names="Direct Debit mandate with reference",
+        reader=reports.read_addacs,
+        depends=("mandates",),
+        fields=(
+            Field("reason_code", "choice", required=True, choices=tuple(ADDACS),
+                  aliases={c.lower(): c for c in ADDACS}),
+            Field("effective_on", "date", required=True),
+            Field("reported_on", "date", required=True),
+            Field("payer_name", "text", db=""),
+            Field("payer_sort_code", "text", db=""),
+            Field("payer_account_number", "text", db=""),
+            Field("new_payer_name", "text", db=""),
+            Field("new_sort_code", "text", db=""),
+            Field("new_account_number", "text", db=""),
+        ),
+        derived=("mandate_id", "new_sort_code", "new_account_number", "new_payer_name"),
+        prepare=_prepare_addacs,
+        after=_after_addacs,
+        description="Bacs ADDACS report: instructions amended or cancelled by the payer's bank",
+    )
+)  # fmt: skip
