@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rentbook.banking.codes import ARUDD
 from tests.imports.conftest import TENANCY_HEADER, TX_HEADER, tenant_row
 
 AS_OF = date(2025, 6, 18)
@@ -49,6 +50,8 @@ class Case:
     action: str = ""
     #: the code the snapshot's actions carry for each diary code (the mapping's)
     codes: dict[str, str] = field(default_factory=dict)
+    #: an ARUDD reason code: the last direct debit came back, reported the day before AS_OF
+    dd_return: str | None = None
 
     @property
     def expected(self) -> str:
@@ -185,6 +188,7 @@ def export(directory: Path, cases: list[Case]) -> None:
                     "until": c.hold[2],
                 }
             )
+    _bacs(directory, cases)
     write(directory / "tenancies.csv", TENANCY_HEADER, tenants)
     write(directory / "charges.csv", list(charges[0]), charges)
     write(directory / "transactions.csv", TX_HEADER, txs)
@@ -221,6 +225,42 @@ def export(directory: Path, cases: list[Case]) -> None:
         directory / "holds.csv",
         ["hold_ref", "tenancy_ref", "hold_reason", "starts_on", "until"],
         holds,
+    )
+
+
+DD_RETURNED = AS_OF - timedelta(days=1)
+
+
+def _bacs(directory: Path, cases: list[Case]) -> None:
+    """The mandates of the cases whose last direct debit came back, and Bacs's ARUDD report of
+    those returns (the report is XML; sync imports it after the mandates)."""
+    returned = [(i, c) for i, c in enumerate(cases) if c.dd_return]
+    if not returned:
+        return
+    mandates, items = [], []
+    for i, c in returned:
+        day, amount, _ = max(d for d in _payments(c) if d[2] == "direct_debit")
+        mandates.append(
+            {
+                "dd_reference": f"DD{ref(i)}X", "tenancy_ref": ref(i), "payer_name": "A Tenant",
+                "sort_code": "401234", "account_number": "12345678", "frequency": "monthly",
+                "collection_day": str(day.day), "amount": amount,
+                "first_collection": day.isoformat(),
+            }
+        )  # fmt: skip
+        items.append(
+            f'<ReturnedDebitItem ref="DD{ref(i)}X" transCode="17" returnCode="{c.dd_return}"'
+            f' originalProcessingDate="{day.isoformat()}" valueOf="{amount}" currency="GBP">'
+            '<PayerAccount number="12345678" name="A TENANT" sortCode="401234"/>'
+            "</ReturnedDebitItem>"
+        )
+    write(directory / "mandates.csv", list(mandates[0]), mandates)
+    (directory / "bacs_arudd.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><BACSDocument><Data><ARUDD>'
+        f'<Header currentProcessingDate="{DD_RETURNED.isoformat()}"/><Advice>'
+        f"<OriginatingAccountRecords><OriginatingAccountRecord>{''.join(items)}"
+        "</OriginatingAccountRecord></OriginatingAccountRecords></Advice></ARUDD></Data>"
+        "</BACSDocument>\n"
     )
 
 
@@ -282,6 +322,11 @@ def derived_snapshot(c: Case) -> dict[str, Any]:
         flags.append({"type": "assured_tenancy", "from": "2020-04-06"})
     if flags:
         snap["flags"] = flags
+    if c.dd_return:
+        snap["direct_debit"] = {
+            "returned": DD_RETURNED.isoformat(),
+            "return_reason": ARUDD[c.dd_return].meaning,
+        }
     if actions:
         snap["actions"] = [{"code": code, "at": at} for at, code in sorted(actions)]
     return snap

@@ -76,6 +76,7 @@ ENGLAND = [
     Case("hold_deceased", arrears="600.00", flags=DIED),
     Case("hold_dispute", arrears="600.00", flags=DISPUTE),
     Case("hold_benefit_claim", arrears="600.00", flags=CLAIM),
+    Case("call_returned_direct_debit", dd_return="0", **DD),
     Case("technical_only", action="no_action", **DD),
     Case("hold_paused", arrears="600.00", hold=HOLD),
     Case(
@@ -156,6 +157,7 @@ SCOTLAND = [
     Case("hold_deceased", arrears="600.00", flags=DIED),
     Case("hold_dispute", arrears="600.00", flags=DISPUTE),
     Case("hold_benefit_claim", arrears="600.00", flags=CLAIM),
+    Case("call_returned_direct_debit", dd_return="0", **DD),
     Case("technical_only", action="no_action", **DD),
     Case("hold_paused", arrears="600.00", hold=HOLD),
     Case(

@@ -25,6 +25,7 @@ from django.db import connection
 
 from rentbook.arrangements.facts import payments_due, read_arrangements
 from rentbook.arrangements.facts import run_facts as arrangement_facts
+from rentbook.banking.facts import run_facts as banking_facts
 from rentbook.cases.codes import NOTICE_TYPES, REVIEW_CODES
 from rentbook.cases.letter_facts import run_facts as letter_facts
 from rentbook.cases.models import DiaryEntry, Flag, Pause
@@ -84,6 +85,7 @@ FACT_SOURCES: tuple[Callable[[date, str], pl.DataFrame], ...] = (
     arrangement_facts,
     legal_facts,
     letter_facts,
+    banking_facts,
 )
 
 ACCOUNT = Account._meta.db_table

@@ -19,7 +19,8 @@ from typing import Any
 from rentbook.imports.results import ImportResult
 from rentbook.imports.services import import_file, kinds
 
-SUFFIXES = (".csv", ".xlsx")
+#: Bacs reports come as XML (banking/reports.py); every other kind as CSV or XLSX.
+SUFFIXES = (".csv", ".xlsx", ".xml")
 
 
 class SyncRefused(ValueError):
@@ -77,7 +78,7 @@ def plan(directory: Path) -> list[tuple[str, Path]]:
             + f" (a file's name starts with its kind: {', '.join(order)})"
         )
     if not planned:
-        raise SyncRefused(f"no CSV or XLSX files in {directory}")
+        raise SyncRefused(f"no CSV, XLSX or XML files in {directory}")
     return sorted(planned, key=lambda kp: (order.index(kp[0]), kp[1].name))
 
 

@@ -116,6 +116,15 @@ BASE_FACTS: tuple[Fact, ...] = (
     ),
     _f("pause_until", D, "paused until", "The case is paused until this instant."),
     _f("pause_reason", T, "pause reason", "Why the case was paused."),
+    # Direct Debit (banking): the latest return reported by Bacs (ARUDD)
+    _f(
+        "dd_returned",
+        D,
+        "direct debit returned",
+        "The day Bacs reported the latest unpaid Direct Debit (ARUDD); none if none.",
+        date=True,
+    ),
+    _f("dd_return_reason", T, "direct debit return reason", "Its reason, e.g. refer to payer."),
     # letters
     _f(
         "latest_letter_status",

@@ -30,6 +30,7 @@ _TOP = {
     "last_action",
     "actions",
     "notice",
+    "direct_debit",
     "pause",
     "eviction",
     "court",
@@ -73,6 +74,10 @@ _BLOCKS: dict[str, dict[str, tuple[str, str]]] = {
         "expires": ("notice_expires", _INSTANT),
     },
     "pause": {"until": ("pause_until", _INSTANT), "reason": ("pause_reason", _TEXT)},
+    "direct_debit": {
+        "returned": ("dd_returned", _DATE),
+        "return_reason": ("dd_return_reason", _TEXT),
+    },
     "eviction": {"date": ("eviction_date", _INSTANT)},
     "court": {
         "date": ("court_date", _INSTANT),
