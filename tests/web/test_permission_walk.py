@@ -75,7 +75,14 @@ def objects(make_user):
         stored.work_out(stored.request(period, reason="for the walk"))
     batch = Batch.objects.get()
     message = Message.objects.get()
+    from rentbook.banking.models import ChannelPayment
+
+    held = ChannelPayment.objects.create(
+        reference_given="NOSUCH", amount=1_000, paid_on=date.today(), channel="allpay",
+        status="suspense", suspense_reason="no account has this reference",
+    )  # fmt: skip
     return {
+        "suspense_id": held.pk,
         "reference": account.reference,
         "pause_id": pause.pk,
         "pk": write_off.pk,
@@ -94,6 +101,8 @@ def fill(pattern: str, objects: dict, name: str) -> str:
         key = m.group(2)
         if key == "pk" and name.startswith("arrangement"):
             return "999999"
+        if key == "pk" and name.startswith("suspense"):
+            return str(objects["suspense_id"])
         return str(objects[key])
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", one, pattern)

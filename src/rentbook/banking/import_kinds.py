@@ -5,19 +5,24 @@ ARUDD and ADDACS, read from Bacs's XML (banking/reports.py)."""
 from __future__ import annotations
 
 import polars as pl
+from django.db.models import F
 
 from rentbook.banking import details, reports
+from rentbook.banking.channels import matched_frame, post_matched
 from rentbook.banking.codes import ADDACS, ARUDD
 from rentbook.banking.models import (
+    ChannelPayment,
     Frequency,
     Instruction,
     InstructionChange,
     Mandate,
     ReturnedDebit,
 )
+from rentbook.banking.references import normalise
 from rentbook.banking.services import apply_change, apply_return
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
 from rentbook.imports.loaders import fetch_frame
+from rentbook.ledger.models import Account
 
 
 def _clean(p: Prepared, column: str, fn, target: str) -> pl.Series:  # type: ignore[no-untyped-def]
@@ -159,6 +164,8 @@ ARUDD_KIND = register(
         account_lookup=_mandate_accounts,
         account_names="Direct Debit mandate with reference",
         reader=reports.read_arudd,
+        frozen=True,
+        ledger=True,
         depends=("mandates",),
         fields=(
             Field("transaction_code", "choice", db="", choices=("01", "17", "18", "19")),
@@ -220,6 +227,7 @@ ADDACS_KIND = register(
         account_lookup=_mandate_accounts,
         account_names="Direct Debit mandate with reference",
         reader=reports.read_addacs,
+        frozen=True,
         depends=("mandates",),
         fields=(
             Field("reason_code", "choice", required=True, choices=tuple(ADDACS),
@@ -237,5 +245,83 @@ ADDACS_KIND = register(
         prepare=_prepare_addacs,
         after=_after_addacs,
         description="Bacs ADDACS report: instructions amended or cancelled by the payer's bank",
+    )
+)  # fmt: skip
+
+
+# ---- cash and card channels, bank statement lines ---------------------------------------------
+
+
+def _account_refs() -> dict[str, int]:
+    frame = fetch_frame(
+        f"SELECT reference, id FROM {Account._meta.db_table} WHERE NOT former",
+        [],
+        {"reference": pl.String, "id": pl.Int64},
+    )
+    return {normalise(r): i for r, i in frame.iter_rows()}
+
+
+def _prepare_channel(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    p.checks.where("amount", rows["amount"] <= 0, "a payment must be more than £0")
+    matched = matched_frame(p.text["reference"], p.text["payer"], _account_refs())
+    paid_at = rows["paid_at"]
+    return rows.with_columns(
+        account_id=matched["account_id"],
+        matched_by=matched["matched_by"],
+        suspense_reason=matched["suspense_reason"],
+        status=pl.when(matched["account_id"].is_null())
+        .then(pl.lit(ChannelPayment.Status.SUSPENSE.value))
+        .otherwise(pl.lit(ChannelPayment.Status.POSTED.value)),
+        paid_on=paid_at.dt.convert_time_zone("Europe/London").dt.date(),
+        reference_given=p.text["reference"].fill_null(""),
+        outlet=rows["outlet"].fill_null(""),
+        payer=rows["payer"].fill_null(""),
+    )
+
+
+def _after_channel(a: Applied) -> None:
+    matched = a.new.filter(pl.col("account_id").is_not_null())
+    post_matched(matched, a.run.source, a.run.batch_id)
+    if matched.height:
+        ChannelPayment.objects.filter(pk__in=matched.get_column("id").to_list()).update(
+            posted_ref=F("import_ref")
+        )
+    held = a.new.height - matched.height
+    if held:
+        a.run.result.notes.append(
+            f"{held:,} payment{'s' * (held != 1)} held in suspense: allocate them on the"
+            " Suspense page."
+        )
+
+
+CHANNEL_KIND = register(
+    Kind(
+        name="cash_payments",
+        model=ChannelPayment,
+        key="payment_ref",
+        account_key="reference",
+        account_lookup=lambda: pl.DataFrame(
+            schema={"reference": pl.String, "account_id": pl.Int64}
+        ),
+        account_optional=True,
+        depends=("tenancies",),
+        fields=(
+            Field("amount", "money", required=True, help="received, more than £0"),
+            Field("paid_at", "datetime", required=True, help="when it was paid (London time)"),
+            Field("channel", "choice", required=True, choices=tuple(ChannelPayment.Channel.values),
+                  aliases={"post office": "post_office", "postoffice": "post_office",
+                           "standing order": "standing_order", "transfer": "bank_transfer"}),
+            Field("outlet", "text", max_length=60, default=""),
+            Field("payer", "text", max_length=100, default="",
+                  help="a bank statement line's payer or narrative"),
+        ),
+        derived=("matched_by", "suspense_reason", "status", "paid_on", "reference_given"),
+        frozen=True,
+        prepare=_prepare_channel,
+        after=_after_channel,
+        ledger=True,
+        description="Cash, card and bank payments (Allpay, PayPoint, Post Office, card, "
+        "standing orders, transfers), matched by reference or held in suspense",
     )
 )  # fmt: skip

@@ -185,3 +185,50 @@ class InstructionChange(models.Model):
 
     def __str__(self) -> str:
         return f"ADDACS {self.reason_code} on {self.mandate.reference}"
+
+
+class ChannelPayment(models.Model):
+    """One payment from a cash or card channel's daily file, or a bank statement line: posted
+    to the account its reference names, or held in suspense until a person allocates it.
+    Money in suspense is not on any account's ledger; allocating it posts it there once."""
+
+    class Channel(models.TextChoices):
+        ALLPAY = "allpay", "Allpay"
+        PAYPOINT = "paypoint", "PayPoint"
+        POST_OFFICE = "post_office", "Post Office"
+        CARD = "card", "Card payment"
+        STANDING_ORDER = "standing_order", "Standing order"
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+
+    class Status(models.TextChoices):
+        POSTED = "posted", "Posted to the account"
+        SUSPENSE = "suspense", "In suspense"
+        ALLOCATED = "allocated", "Allocated from suspense"
+
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="channel_payments"
+    )
+    reference_given = models.CharField(max_length=60, help_text="as the payer wrote it")
+    amount = models.BigIntegerField(help_text="pence received")
+    paid_on = models.DateField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    outlet = models.CharField(max_length=60, blank=True, default="", db_default="")
+    payer = models.CharField(max_length=100, blank=True, default="", db_default="")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    matched_by = models.CharField(max_length=60, blank=True, default="", db_default="")
+    suspense_reason = models.CharField(max_length=120, blank=True, default="", db_default="")
+    #: The ledger payment it posted: (its import source, this reference), or "suspense/<id>".
+    posted_ref = models.CharField(max_length=80, blank=True, default="", db_default="")
+    allocated_by = models.CharField(max_length=150, blank=True, default="", db_default="")
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["-paid_on", "id"]
+        constraints = [import_key("channelpayment_import_key")]
+        indexes = [models.Index(fields=["status", "paid_on"], name="channelpayment_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.amount}p ({self.reference_given})"

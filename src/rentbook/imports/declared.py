@@ -123,6 +123,15 @@ class Kind:
     account_key: str = "tenancy_ref"
     account_lookup: Callable[[], pl.DataFrame] | None = None
     account_names: str = ""
+    #: Keep a row whose account is not found (its account_id null) for ``prepare`` to match
+    #: another way or hold: money that arrives with a reference nobody knows is never dropped.
+    account_optional: bool = False
+    #: Rows are never changed by a later file (a Bacs report or a payment file: what a person
+    #: did since, such as allocating a payment from suspense, must stand).
+    frozen: bool = False
+    #: Its ``after`` hook posts to the ledger: the import refreshes the ledger's summary and
+    #: checkpoint after it, as for transactions.
+    ledger: bool = False
     #: Reads a file that is not CSV or XLSX (a Bacs XML report) into the kind's columns, as
     #: text; raises FileError when the file cannot be read whole, so nothing of it loads.
     reader: Callable[[Path], Table] | None = None
@@ -148,6 +157,8 @@ class Kind:
 
     @property
     def updatable(self) -> list[str]:
+        if self.frozen:
+            return []
         return [f.target for f in self.fields if f.target and f.updatable] + list(self.derived)
 
     @property
@@ -305,7 +316,8 @@ def check(kind: Kind, raw: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.Dat
     checks.add(kind.key, parsing.longer_than(ref, IMPORT_REF_MAX))
     owner = kind.account_key
     tenancy_ref = text[owner]
-    checks.missing(owner, tenancy_ref)
+    if not kind.account_optional:
+        checks.missing(owner, tenancy_ref)
     known = (
         kind.account_lookup()
         if kind.account_lookup is not None
@@ -325,7 +337,7 @@ def check(kind: Kind, raw: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.Dat
         what, hint = "tenancy", " (import tenancies first)"
     checks.where(
         owner,
-        tenancy_ref.is_not_null() & account_id.is_null(),
+        tenancy_ref.is_not_null() & account_id.is_null() & (not kind.account_optional),
         f"no {what} '{{}}'{hint}",
         tenancy_ref,
     )

@@ -165,7 +165,10 @@ def _import_once(
             batch = _new_batch(kind, source, path, started, user, dry_run)
             _finish(batch, result, sha, now(), status)
     result.batch_id = batch.pk
-    if kind == "transactions" and batch.status == ImportBatch.Status.POSTED and result.rows_posted:
+    posts_ledger = kind == "transactions" or (
+        kind in declared.REGISTRY and declared.REGISTRY[kind].ledger
+    )
+    if posts_ledger and batch.status == ImportBatch.Status.POSTED and result.rows_posted:
         # the arrears run reads a checkpoint plus recent rows: keep the checkpoint recent;
         # the indicators read the summary plus the rows above its watermark: keep that short
         refresh_checkpoints(as_at)  # a first load has made it already

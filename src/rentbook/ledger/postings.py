@@ -18,7 +18,9 @@ from rentbook.audit.services import record
 from rentbook.ledger.models import KIND_SIGN, Account, Kind, Transaction
 
 #: Sources the import door may not use, so an import can never collide with a posting.
-INTERNAL_SOURCES = frozenset({"court", "writeoff", "writeon", "transfer", "rentbook", "bacs"})
+INTERNAL_SOURCES = frozenset(
+    {"court", "writeoff", "writeon", "transfer", "rentbook", "bacs", "suspense"}
+)
 
 
 class PostingError(ValueError):

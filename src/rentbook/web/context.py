@@ -57,6 +57,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     )
     items.append(
         {
+            "text": "Suspense",
+            "href": reverse("web:suspense"),
+            "current": here.startswith("web:suspense"),
+        }
+    )
+    items.append(
+        {
             "text": "Performance",
             "href": reverse("web:performance"),
             "current": here.startswith("web:performance"),
