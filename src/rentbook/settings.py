@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rentbook.arrangements",
     "rentbook.legal",
     "rentbook.recovery",
+    "rentbook.benefits",
     "rentbook.banking",
     "rentbook.engine",
     "rentbook.comms",

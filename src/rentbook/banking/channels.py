@@ -134,7 +134,11 @@ def allocate(item: ChannelPayment, account: Account, *, user: Any, on: date | No
 def unallocate(item: ChannelPayment, *, user: Any, on: date) -> str:
     """Undo an allocation: a reversal on the account, and the payment back in suspense."""
     with transaction.atomic():
-        item = ChannelPayment.objects.select_for_update().select_related("account").get(pk=item.pk)
+        item = (
+            ChannelPayment.objects.select_for_update(of=("self",))
+            .select_related("account")
+            .get(pk=item.pk)
+        )
         if item.status != ChannelPayment.Status.ALLOCATED:
             raise AllocationError("only an allocation from suspense can be undone here")
         account = item.account

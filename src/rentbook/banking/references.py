@@ -3,9 +3,8 @@ cards, letters and statements, so that a mistyped reference is caught rather tha
 someone else.
 
 The check character is Luhn mod N over the characters 0-9 and A-Z (N = 36): it catches every
-single mistyped character and every swap of two neighbouring characters (except where the
-pair's values differ by exactly N/2 in one direction, as for Luhn over digits). Plain function
-over plain text; see docs/banking.md.
+single mistyped character and every swap of two neighbouring characters but one, 0 and Z
+(as Luhn over digits misses 09 and 90). Plain functions over plain text; see docs/banking.md.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from django.db import connection
 from rentbook.arrangements.facts import payments_due, read_arrangements
 from rentbook.arrangements.facts import run_facts as arrangement_facts
 from rentbook.banking.facts import run_facts as banking_facts
+from rentbook.benefits.facts import run_facts as benefit_facts
 from rentbook.cases.codes import NOTICE_TYPES, REVIEW_CODES
 from rentbook.cases.letter_facts import run_facts as letter_facts
 from rentbook.cases.models import DiaryEntry, Flag, Pause
@@ -86,6 +87,7 @@ FACT_SOURCES: tuple[Callable[[date, str], pl.DataFrame], ...] = (
     legal_facts,
     letter_facts,
     banking_facts,
+    benefit_facts,
 )
 
 ACCOUNT = Account._meta.db_table

@@ -125,6 +125,14 @@ BASE_FACTS: tuple[Fact, ...] = (
         date=True,
     ),
     _f("dd_return_reason", T, "direct debit return reason", "Its reason, e.g. refer to payer."),
+    # Housing Benefit (benefits): the latest schedule line
+    _f("hb_status", T, "housing benefit", "The claim's latest state: paid, suspended or ended."),
+    _f(
+        "hb_shortfall",
+        M,
+        "housing benefit shortfall",
+        "A week's bedroom tax and benefit cap reductions, which the tenant pays (DHP may help).",
+    ),
     # letters
     _f(
         "latest_letter_status",

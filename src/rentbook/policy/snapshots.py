@@ -31,6 +31,7 @@ _TOP = {
     "actions",
     "notice",
     "direct_debit",
+    "housing_benefit",
     "pause",
     "eviction",
     "court",
@@ -78,6 +79,7 @@ _BLOCKS: dict[str, dict[str, tuple[str, str]]] = {
         "returned": ("dd_returned", _DATE),
         "return_reason": ("dd_return_reason", _TEXT),
     },
+    "housing_benefit": {"status": ("hb_status", _TEXT), "shortfall": ("hb_shortfall", _MONEY)},
     "eviction": {"date": ("eviction_date", _INSTANT)},
     "court": {
         "date": ("court_date", _INSTANT),

@@ -1,0 +1,44 @@
+"""The run's facts about Housing Benefit: the latest schedule line of each account by as_of.
+
+Facts: hb_status (paid, suspended or ended), hb_shortfall (the weekly bedroom tax and benefit
+cap reductions together, which the tenant must pay and DHP may cover).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from rentbook.benefits.models import HousingBenefitLine
+from rentbook.ledger.positions import as_text, query_frame
+from rentbook.policy.facts import SCHEMA
+
+FACTS = ("hb_status", "hb_shortfall")
+
+
+def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
+    rows = query_frame(
+        f"SELECT h.account_id, {as_text('h.period_start')}, h.id, h.status,"
+        " h.under_occupancy + h.benefit_cap"
+        f" FROM {HousingBenefitLine._meta.db_table} h WHERE h.period_start <= %s"
+        f" AND h.account_id IN ({open_sql})",
+        [as_of.isoformat()],
+        {
+            "account_id": pl.Int64(),
+            "start": pl.Date(),
+            "id": pl.Int64(),
+            "hb_status": pl.Utf8(),
+            "hb_shortfall": pl.Int64(),
+        },
+    )
+    return (
+        rows.sort("account_id", "start", "id")
+        .group_by("account_id")
+        .agg(pl.col("hb_status").last(), pl.col("hb_shortfall").last())
+        .select(
+            "account_id",
+            pl.col("hb_status").cast(SCHEMA["hb_status"]),
+            pl.col("hb_shortfall").cast(SCHEMA["hb_shortfall"]),
+        )
+    )

@@ -1,0 +1,88 @@
+"""Housing Benefit schedules at the one door (imports/declared.py; docs/imports.md): a line per
+claim and period, posted to the ledger when paid to the landlord."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.db.models import F
+
+from rentbook.benefits.models import HousingBenefitLine
+from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
+from rentbook.ledger.models import Kind as LedgerKind
+from rentbook.ledger.models import PaymentMethod, Transaction
+
+
+def _prepare(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    c = p.checks
+    c.where(
+        "period_end", rows["period_end"] < rows["period_start"], "the period ends before it starts"
+    )
+    c.where(
+        "amount",
+        rows["amount"] < 0,
+        "an amount paid is £0 or more (a recovery is an overpayment, not a schedule line)",
+    )
+    paid = rows["status"] == HousingBenefitLine.Status.PAID.value
+    c.where("amount", paid & (rows["amount"] == 0), "a paid line needs the amount paid")
+    c.where("amount", ~paid & (rows["amount"] > 0), "a suspended or ended claim pays nothing")
+    for col in ("under_occupancy", "benefit_cap"):
+        c.where(col, rows[col] < 0, "a shortfall is £0 or more a week")
+    return rows
+
+
+def _after(a: Applied) -> None:
+    paid = a.new.filter(pl.col("amount") > 0)
+    Transaction.objects.bulk_create(
+        [
+            Transaction(
+                account_id=r["account_id"],
+                posted_on=r.get("_paid_on") or r["period_end"],
+                kind=LedgerKind.PAYMENT,
+                method=PaymentMethod.HOUSING_BENEFIT,
+                amount=-r["amount"],
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                description=f"Housing Benefit {r['claim_ref']}"[:100],
+                source=a.run.source,
+                source_ref=r["import_ref"],
+                batch_id=a.run.batch_id,
+            )
+            for r in paid.iter_rows(named=True)
+        ],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    if paid.height:
+        HousingBenefitLine.objects.filter(pk__in=paid.get_column("id").to_list()).update(
+            posted_ref=F("import_ref")
+        )
+
+
+HB_SCHEDULE = register(
+    Kind(
+        name="hb_schedule",
+        model=HousingBenefitLine,
+        key="line_ref",
+        fields=(
+            Field("claim_ref", "text", required=True, max_length=30),
+            Field("scheme", "choice", required=True,
+                  choices=tuple(HousingBenefitLine.Scheme.values),
+                  aliases={"rent rebate": "rebate", "rent allowance": "allowance"}),
+            Field("period_start", "date", required=True),
+            Field("period_end", "date", required=True),
+            Field("paid_on", "date", db="", help="the day it was credited (default: period end)"),
+            Field("amount", "money", required=True),
+            Field("status", "choice", choices=tuple(HousingBenefitLine.Status.values),
+                  default=HousingBenefitLine.Status.PAID.value),
+            Field("reason", "text", max_length=100, default=""),
+            Field("under_occupancy", "money", default=0, help="a week: the bedroom tax"),
+            Field("benefit_cap", "money", default=0, help="a week: taken off by the cap"),
+        ),
+        prepare=_prepare,
+        after=_after,
+        frozen=True,
+        ledger=True,
+        description="Housing Benefit schedule lines (rent rebate or rent allowance)",
+    )
+)  # fmt: skip

@@ -1,0 +1,48 @@
+"""One line of a Housing Benefit schedule: what the benefits system paid (or stopped paying)
+for one claim and period. A payment to the landlord is a ledger payment (method
+housing_benefit, with the period it covers); the line itself keeps the claim's state and its
+shortfalls, which the run reads as facts."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from rentbook.imports.models import import_key, import_ref_field, import_source_field
+from rentbook.ledger.models import Account
+
+
+class HousingBenefitLine(models.Model):
+    class Status(models.TextChoices):
+        PAID = "paid", "Paid"
+        SUSPENDED = "suspended", "Suspended"
+        ENDED = "ended", "Ended"
+
+    class Scheme(models.TextChoices):
+        REBATE = "rebate", "Rent rebate (council tenants, credited to the rent account)"
+        ALLOWANCE = "allowance", "Rent allowance (housing association tenants)"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="hb_lines")
+    claim_ref = models.CharField(max_length=30)
+    scheme = models.CharField(max_length=10, choices=Scheme.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    amount = models.BigIntegerField(help_text="pence paid for the period (0 when stopped)")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(max_length=100, blank=True, default="", db_default="")
+    under_occupancy = models.BigIntegerField(
+        default=0, db_default=0, help_text="pence a week taken off for spare bedrooms"
+    )
+    benefit_cap = models.BigIntegerField(
+        default=0, db_default=0, help_text="pence a week taken off by the benefit cap"
+    )
+    #: The ledger payment it posted ("" when nothing was paid to the landlord).
+    posted_ref = models.CharField(max_length=80, blank=True, default="", db_default="")
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["-period_start", "id"]
+        constraints = [import_key("housingbenefitline_import_key")]
+
+    def __str__(self) -> str:
+        return f"HB {self.claim_ref} {self.period_start} to {self.period_end}: {self.status}"
