@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from rentbook.ledger.calendar import RentFreeRule
+from rentbook.simulate import bacs
 from rentbook.simulate.accounts import simulate_ledger
 from rentbook.simulate.cases import simulate_cases
 from rentbook.simulate.params import SimulationParams
@@ -77,12 +78,15 @@ def simulate(
     homes, ten = make_tenancies(tenancies, years, grid, params, _rng(seed, 0))
     land = landlord(homes, _rng(seed, 1))
     out.mkdir(parents=True, exist_ok=True)
-    names = ["tenancies", "charges", "transactions"] + (list(CASE_FILES) if cases else [])
+    names = ["tenancies", "charges", "transactions", "mandates"] + (
+        list(CASE_FILES) if cases else []
+    )
     counts = dict.fromkeys(names, 0)
     files = {name: (out / f"{name}.csv").open("wb") for name in names}
     # Writing a chunk (polars, outside the GIL) overlaps simulating the next (numpy); at most
     # two chunks are in memory at once.
     pending: Future | None = None
+    returns: list[pl.DataFrame] = []
     try:
         with ThreadPoolExecutor(max_workers=1) as writer:
             for k, lo in enumerate(range(0, tenancies, CHUNK)):
@@ -100,6 +104,10 @@ def simulate(
                     "charges": charge_rows(homes, part, numbers, grid),
                     "transactions": transaction_rows(ledger, numbers, grid, params),
                 }
+                # the last days' returned direct debits arrive as Bacs reports instead
+                frames["transactions"], items = bacs.split_returns(frames["transactions"], end)
+                returns.append(items)
+                frames["mandates"] = bacs.mandates(frames["tenancies"], frames["transactions"])
                 if cases:
                     history = simulate_cases(
                         homes, part, numbers, ledger, grid, params, _rng(seed, 3, k)
@@ -116,8 +124,10 @@ def simulate(
     finally:
         for f in files.values():
             f.close()
+    if returns:
+        bacs.write_arudd(out, pl.concat(returns))
     # the door refuses a file with a header and no rows: a kind with none has no file
-    for name in CASE_FILES:
+    for name in (*CASE_FILES, "mandates"):
         if name in counts and counts[name] == 0:
             (out / f"{name}.csv").unlink()
     return Summary(
