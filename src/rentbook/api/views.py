@@ -22,6 +22,7 @@ from rentbook.api import serializers as s
 from rentbook.api.auth import ClientRateThrottle, ClientTokenAuthentication, HasScope
 from rentbook.api.errors import QueryRefused, rejected
 from rentbook.api.writes import write_row
+from rentbook.benefits.facts import expected_for
 from rentbook.engine.models import Recommendation, Run
 from rentbook.engine.services import latest_run
 from rentbook.ledger.balances import account_position, balances_on
@@ -171,7 +172,9 @@ class AccountDetail(ClientView):
         )
         context = {
             **self.get_serializer_context(),
-            "position": account_position(account, timezone.localdate()),
+            "position": account_position(
+                account, timezone.localdate(), expected_for(account.pk, timezone.localdate())
+            ),
             "recommendation": rec,
         }
         return Response(s.AccountDetailSerializer(account, context=context).data)

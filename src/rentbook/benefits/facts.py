@@ -10,7 +10,7 @@ from datetime import date
 
 import polars as pl
 
-from rentbook.benefits.models import HousingBenefitLine
+from rentbook.benefits.models import HousingBenefitLine, UniversalCreditLine
 from rentbook.ledger.positions import as_text, query_frame
 from rentbook.policy.facts import SCHEMA
 
@@ -42,3 +42,30 @@ def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
             pl.col("hb_shortfall").cast(SCHEMA["hb_shortfall"]),
         )
     )
+
+
+def expected_credits(as_of: date, open_sql: str) -> pl.DataFrame:
+    """Per account, the latest day the DWP's schedule says a managed payment not yet paid will
+    come (``uc_expected_on``): the run keeps the arrears it will pay technical until then and
+    the grace period after (ledger/balances.is_live)."""
+    rows = query_frame(
+        f"SELECT u.account_id, MAX({as_text('u.expected_on')})"
+        f" FROM {UniversalCreditLine._meta.db_table} u WHERE u.paid_on IS NULL"
+        f" AND u.period_end <= %s AND u.account_id IN ({open_sql}) GROUP BY u.account_id",
+        [as_of.isoformat()],
+        {"account_id": pl.Int64(), "uc_expected_on": pl.Date()},
+    )
+    return rows
+
+
+def expected_for(account_id: int, as_of: date) -> dict[str, date]:
+    """:func:`expected_credits` for one account, by stream method (ledger/balances)."""
+    day = (
+        UniversalCreditLine.objects.filter(
+            account_id=account_id, paid_on__isnull=True, period_end__lte=as_of
+        )
+        .order_by("-expected_on")
+        .values_list("expected_on", flat=True)
+        .first()
+    )
+    return {"universal_credit": day} if day else {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 from django.db.models import F
 
-from rentbook.benefits.models import HousingBenefitLine
+from rentbook.benefits.models import HousingBenefitLine, UniversalCreditLine
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
 from rentbook.ledger.models import Kind as LedgerKind
 from rentbook.ledger.models import PaymentMethod, Transaction
@@ -86,3 +86,83 @@ HB_SCHEDULE = register(
         description="Housing Benefit schedule lines (rent rebate or rent allowance)",
     )
 )  # fmt: skip
+
+
+def _prepare_uc(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    c = p.checks
+    c.where(
+        "period_end", rows["period_end"] < rows["period_start"], "the period ends before it starts"
+    )
+    c.where("amount", rows["amount"] <= 0, "the housing element is more than £0")
+    c.where("deduction", rows["deduction"] < 0, "a deduction is £0 or more")
+    c.where(
+        "expected_on",
+        rows["expected_on"] < rows["period_end"],
+        "UC is paid after its assessment period ends",
+    )
+    paid = rows["paid_on"].is_not_null()
+    return rows.with_columns(
+        status=pl.when(paid)
+        .then(pl.lit(UniversalCreditLine.Status.PAID.value))
+        .otherwise(pl.lit(UniversalCreditLine.Status.EXPECTED.value))
+    )
+
+
+def _after_uc(a: Applied) -> None:
+    """Post each line paid and not yet posted: new lines paid already, and lines a later
+    schedule reports paid (an update of the line)."""
+    ids = a.named.get_column("id").to_list()
+    due = list(UniversalCreditLine.objects.filter(pk__in=ids, paid_on__isnull=False, posted_ref=""))
+    Transaction.objects.bulk_create(
+        [
+            Transaction(
+                account_id=u.account_id,
+                posted_on=u.paid_on,
+                kind=LedgerKind.PAYMENT,
+                method=PaymentMethod.UNIVERSAL_CREDIT,
+                amount=-u.amount,
+                period_start=u.period_start,
+                period_end=u.period_end,
+                description=f"Universal Credit managed payment {u.claimant_ref}"[:100],
+                source=a.run.source,
+                source_ref=u.import_ref,
+                batch_id=a.run.batch_id,
+            )
+            for u in due
+        ],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    UniversalCreditLine.objects.filter(pk__in=[u.pk for u in due]).update(
+        posted_ref=F("import_ref")
+    )
+
+
+UC_SCHEDULE = register(
+    Kind(
+        name="uc_schedule",
+        model=UniversalCreditLine,
+        key="line_ref",
+        fields=(
+            Field("claimant_ref", "text", required=True, max_length=30),
+            Field("period_start", "date", required=True, help="the assessment period"),
+            Field("period_end", "date", required=True),
+            Field("expected_on", "date", required=True, help="when the DWP will pay"),
+            Field("paid_on", "date", help="when it was paid; empty while expected"),
+            Field(
+                "amount",
+                "money",
+                required=True,
+                updatable=False,
+                help="the housing element to the landlord",
+            ),
+            Field("deduction", "money", default=0, help="a third-party deduction for arrears"),
+        ),
+        derived=("status",),
+        prepare=_prepare_uc,
+        after=_after_uc,
+        ledger=True,
+        description="The DWP's schedule of Universal Credit managed payments, expected and paid",
+    )
+)

@@ -46,3 +46,36 @@ class HousingBenefitLine(models.Model):
 
     def __str__(self) -> str:
         return f"HB {self.claim_ref} {self.period_start} to {self.period_end}: {self.status}"
+
+
+class UniversalCreditLine(models.Model):
+    """One claimant's line of the DWP's monthly schedule of managed payments (the housing
+    element paid to the landlord under an Alternative Payment Arrangement): the assessment
+    period, the day the DWP expects to pay, and, once paid, the day and amount. Until paid, its
+    expected day keeps the account's arrears technical (ledger/balances.is_live)."""
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", "Expected"
+        PAID = "paid", "Paid"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="uc_lines")
+    claimant_ref = models.CharField(max_length=30)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    expected_on = models.DateField()
+    paid_on = models.DateField(null=True, blank=True)
+    amount = models.BigIntegerField(help_text="pence: expected, or paid once paid")
+    deduction = models.BigIntegerField(
+        default=0, db_default=0, help_text="pence of a third-party deduction for arrears in it"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    posted_ref = models.CharField(max_length=80, blank=True, default="", db_default="")
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["-expected_on", "id"]
+        constraints = [import_key("universalcreditline_import_key")]
+
+    def __str__(self) -> str:
+        return f"UC {self.claimant_ref} expected {self.expected_on}: {self.status}"

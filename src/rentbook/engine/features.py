@@ -26,6 +26,7 @@ from django.db import connection
 from rentbook.arrangements.facts import payments_due, read_arrangements
 from rentbook.arrangements.facts import run_facts as arrangement_facts
 from rentbook.banking.facts import run_facts as banking_facts
+from rentbook.benefits.facts import expected_credits
 from rentbook.benefits.facts import run_facts as benefit_facts
 from rentbook.cases.codes import NOTICE_TYPES, REVIEW_CODES
 from rentbook.cases.letter_facts import run_facts as letter_facts
@@ -411,6 +412,8 @@ def _technical(as_of: date, frame: pl.DataFrame, source: Source, open_sql: str) 
         how="left",
     )
     frame = frame.join(recent, on="account_id", how="left", suffix="_r")
+    expected = expected_credits(as_of, open_sql)
+    frame = frame.join(expected, on="account_id", how="left")
     pendings = []
     fallback: list[tuple[int, str, date]] = []
     for s in STREAMS:
@@ -438,11 +441,13 @@ def _technical(as_of: date, frame: pl.DataFrame, source: Source, open_sql: str) 
             .then((pick["end"] - pick["start"]).dt.total_days() + 1)
             .otherwise(28)
         )
-        live = (
-            _applies(s)
-            & pick["on"].is_not_null()
-            & ((pl.lit(as_of) - pick["on"]).dt.total_days() <= cycle + GRACE_DAYS)
-        )
+        on_time = (pl.lit(as_of) - pick["on"]).dt.total_days() <= cycle + GRACE_DAYS
+        if s == "uc":
+            # the DWP's schedule says when the next managed payment comes (balances.is_live)
+            on_time = on_time | (
+                (pl.lit(as_of) - pl.col("uc_expected_on")).dt.total_days() <= GRACE_DAYS
+            ).fill_null(False)
+        live = _applies(s) & pick["on"].is_not_null() & on_time
         frame = frame.with_columns(
             pl.when(newer).then(pl.lit(True)).otherwise(pl.lit(False)).alias(f"{s}_recent"),
             live.alias(f"{s}_live"),

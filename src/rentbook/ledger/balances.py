@@ -40,13 +40,28 @@ class RegularCredit:
         return self.period_end or self.posted_on
 
 
-def pending(credit: RegularCredit | None, charged_since_cover: int, as_of: date) -> int:
+def is_live(credit: RegularCredit, as_of: date, expected_on: date | None = None) -> bool:
+    """Whether the stream's next credit is still on its way: within its cycle plus a grace
+    period of the last one, or, when the payer has said when it will come (the DWP's schedule
+    of Universal Credit managed payments), until that day plus the grace period."""
+    if (as_of - credit.posted_on).days <= credit.cycle_days + GRACE_DAYS:
+        return True
+    return expected_on is not None and (as_of - expected_on).days <= GRACE_DAYS
+
+
+def pending(
+    credit: RegularCredit | None,
+    charged_since_cover: int,
+    as_of: date,
+    expected_on: date | None = None,
+) -> int:
     """What the next credit of a stream is expected to pay towards charges already debited.
 
     Nothing is pending once the stream is overdue (its cycle plus a grace period has passed
-    since the last credit): a missed direct debit or a stopped benefit is true arrears.
+    since the last credit, and any date the payer gave for the next one has passed by the
+    grace period too): a missed direct debit or a stopped benefit is true arrears.
     """
-    if credit is None or (as_of - credit.posted_on).days > credit.cycle_days + GRACE_DAYS:
+    if credit is None or not is_live(credit, as_of, expected_on):
         return 0
     return max(0, min(charged_since_cover, credit.amount))
 
@@ -86,7 +101,11 @@ def _streams(account: Account) -> list[str]:
     return methods
 
 
-def account_position(account: Account, as_of: date) -> Position:
+def account_position(
+    account: Account, as_of: date, expected: dict[str, date] | None = None
+) -> Position:
+    """``expected``: by stream method, the day its payer said the next credit comes
+    (benefits.expected_credits), which keeps it on its way past its usual cycle."""
     txns = Transaction.objects.filter(account=account, posted_on__lte=as_of)
     balance = txns.aggregate(total=Sum("amount"))["total"] or 0
 
@@ -118,7 +137,7 @@ def account_position(account: Account, as_of: date) -> Position:
                 )["total"]
                 or 0
             )
-        pendings.append(pending(credit, since, as_of))
+        pendings.append(pending(credit, since, as_of, (expected or {}).get(method)))
 
     return Position(
         balance=balance,

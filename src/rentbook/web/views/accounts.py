@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from rentbook.benefits.facts import expected_for
 from rentbook.ledger.balances import account_position
 from rentbook.ledger.models import Account
 from rentbook.ledger.statements import weekly_balances
@@ -69,7 +70,7 @@ def account_page(request: HttpRequest, reference: str) -> HttpResponse:
     )
     as_of = timezone.localdate()
     tenancy = account.tenancy
-    position = account_position(account, as_of)
+    position = account_position(account, as_of, expected_for(account.pk, as_of))
     chart_range = request.GET.get("range", DEFAULT_CHART_RANGE)
     if chart_range not in CHART_RANGES:
         chart_range = DEFAULT_CHART_RANGE

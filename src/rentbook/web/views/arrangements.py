@@ -34,6 +34,7 @@ from rentbook.arrangements.schedules import (
     first_payment_date,
     schedule,
 )
+from rentbook.benefits.facts import expected_for
 from rentbook.ledger.balances import account_position
 from rentbook.ledger.models import Account, PaymentMethod
 from rentbook.money import MoneyError, format_plain, parse_pounds
@@ -129,7 +130,7 @@ def income_expenditure(request: HttpRequest, reference: str) -> HttpResponse:
             for item, amount in services.statement_amounts(latest).items():
                 values[item] = format_plain(amount)
             values.update(adults=str(latest.adults), children=str(latest.children))
-        position = account_position(account, today)
+        position = account_position(account, today, expected_for(account.pk, today))
         if not values["rent"] and position.weekly_charge:
             values["rent"] = format_plain(position.weekly_charge * 52 // 12)
         taken = DateField.of("taken", "Date of the statement", today)
@@ -311,7 +312,7 @@ def arrangement_terms(request: HttpRequest, reference: str) -> HttpResponse:
     account = _account(reference)
     today = timezone.localdate()
     arrears = services.balance_through(account.pk, today - timedelta(days=1))
-    position = account_position(account, today)
+    position = account_position(account, today, expected_for(account.pk, today))
     step = request.POST.get("step", "") if request.method == "POST" else ""
     if request.method == "POST":
         form = _read_terms(request.POST, today, choosing=step in ("check", "confirm"))
