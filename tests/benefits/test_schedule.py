@@ -61,7 +61,9 @@ def test_a_suspended_claim_and_its_shortfall_are_the_runs_facts(tmp_path):
     assert import_file("hb_schedule", path, source="hb").ok
     open_sql = f"SELECT id FROM {Account._meta.db_table}"
     facts = run_facts(date(2026, 11, 20), open_sql).to_dicts()
-    assert facts == [{"account_id": a.id, "hb_status": "suspended", "hb_shortfall": 1_950}]
+    assert facts == [
+        {"account_id": a.id, "hb_status": "suspended", "hb_shortfall": 1_950, "dhp_ends": None}
+    ]
     assert Transaction.objects.filter(account=a).count() == 1  # the suspended line paid nothing
 
 

@@ -52,6 +52,8 @@ class Case:
     codes: dict[str, str] = field(default_factory=dict)
     #: an ARUDD reason code: the last direct debit came back, reported the day before AS_OF
     dd_return: str | None = None
+    #: the last day of a weekly DHP award running on AS_OF
+    dhp_ends: str | None = None
 
     @property
     def expected(self) -> str:
@@ -189,6 +191,7 @@ def export(directory: Path, cases: list[Case]) -> None:
                 }
             )
     _bacs(directory, cases)
+    _dhp(directory, cases)
     write(directory / "tenancies.csv", TENANCY_HEADER, tenants)
     write(directory / "charges.csv", list(charges[0]), charges)
     write(directory / "transactions.csv", TX_HEADER, txs)
@@ -229,6 +232,26 @@ def export(directory: Path, cases: list[Case]) -> None:
 
 
 DD_RETURNED = AS_OF - timedelta(days=1)
+
+
+def _dhp(directory: Path, cases: list[Case]) -> None:
+    rows = [
+        {
+            "award_ref": f"{ref(i)}-DHP",
+            "tenancy_ref": ref(i),
+            "reason": "bedroom_tax",
+            "applied_on": "2025-03-01",
+            "decision": "awarded",
+            "decided_on": "2025-03-10",
+            "starts_on": "2025-03-10",
+            "ends_on": c.dhp_ends,
+            "weekly_amount": "14.00",
+        }
+        for i, c in enumerate(cases)
+        if c.dhp_ends
+    ]
+    if rows:
+        write(directory / "dhp_awards.csv", list(rows[0]), rows)
 
 
 def _bacs(directory: Path, cases: list[Case]) -> None:
@@ -322,6 +345,8 @@ def derived_snapshot(c: Case) -> dict[str, Any]:
         flags.append({"type": "assured_tenancy", "from": "2020-04-06"})
     if flags:
         snap["flags"] = flags
+    if c.dhp_ends:
+        snap["housing_benefit"] = {"dhp_ends": c.dhp_ends}
     if c.dd_return:
         snap["direct_debit"] = {
             "returned": DD_RETURNED.isoformat(),

@@ -78,6 +78,7 @@ ENGLAND = [
     Case("hold_benefit_claim", arrears="600.00", flags=CLAIM),
     Case("call_returned_direct_debit", dd_return="0", **DD),
     Case("technical_only", action="no_action", **DD),
+    Case("review_dhp_ending", arrears="0.00", dhp_ends="2025-07-10"),
     Case("hold_paused", arrears="600.00", hold=HOLD),
     Case(
         "record_court_outcome",
@@ -159,6 +160,7 @@ SCOTLAND = [
     Case("hold_benefit_claim", arrears="600.00", flags=CLAIM),
     Case("call_returned_direct_debit", dd_return="0", **DD),
     Case("technical_only", action="no_action", **DD),
+    Case("review_dhp_ending", arrears="0.00", dhp_ends="2025-07-10"),
     Case("hold_paused", arrears="600.00", hold=HOLD),
     Case(
         "tell_local_authority",

@@ -10,11 +10,11 @@ from datetime import date
 
 import polars as pl
 
-from rentbook.benefits.models import HousingBenefitLine, UniversalCreditLine
+from rentbook.benefits.models import DhpAward, HousingBenefitLine, UniversalCreditLine
 from rentbook.ledger.positions import as_text, query_frame
 from rentbook.policy.facts import SCHEMA
 
-FACTS = ("hb_status", "hb_shortfall")
+FACTS = ("hb_status", "hb_shortfall", "dhp_ends")
 
 
 def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
@@ -32,7 +32,7 @@ def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
             "hb_shortfall": pl.Int64(),
         },
     )
-    return (
+    hb = (
         rows.sort("account_id", "start", "id")
         .group_by("account_id")
         .agg(pl.col("hb_status").last(), pl.col("hb_shortfall").last())
@@ -42,6 +42,15 @@ def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
             pl.col("hb_shortfall").cast(SCHEMA["hb_shortfall"]),
         )
     )
+    # the end of the latest weekly DHP award running on as_of
+    dhp = query_frame(
+        f"SELECT d.account_id, MAX({as_text('d.ends_on')}) FROM {DhpAward._meta.db_table} d"
+        " WHERE d.decision = 'awarded' AND d.weekly_amount > 0 AND d.starts_on <= %s"
+        f" AND d.ends_on >= %s AND d.account_id IN ({open_sql}) GROUP BY d.account_id",
+        [as_of.isoformat(), as_of.isoformat()],
+        {"account_id": pl.Int64(), "dhp_ends": SCHEMA["dhp_ends"]},
+    )
+    return hb.join(dhp, on="account_id", how="full", coalesce=True)
 
 
 def expected_credits(as_of: date, open_sql: str) -> pl.DataFrame:

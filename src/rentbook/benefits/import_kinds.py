@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 from django.db.models import F
 
-from rentbook.benefits.models import HousingBenefitLine, UniversalCreditLine
+from rentbook.benefits.models import DhpAward, HousingBenefitLine, UniversalCreditLine
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
 from rentbook.ledger.models import Kind as LedgerKind
 from rentbook.ledger.models import PaymentMethod, Transaction
@@ -166,3 +166,77 @@ UC_SCHEDULE = register(
         description="The DWP's schedule of Universal Credit managed payments, expected and paid",
     )
 )
+
+
+def _prepare_dhp(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    c = p.checks
+    awarded = rows["decision"] == DhpAward.Decision.AWARDED.value
+    weekly, lump = rows["weekly_amount"], rows["lump_sum"]
+    c.where("decided_on", (rows["decision"] != "pending") & rows["decided_on"].is_null(),
+            "a decision needs the day it was made")  # fmt: skip
+    c.where("weekly_amount", awarded & (weekly <= 0) & (lump <= 0),
+            "an award is a weekly amount, a lump sum, or both")  # fmt: skip
+    c.where("weekly_amount", ~awarded & ((weekly > 0) | (lump > 0)),
+            "only an award has an amount")  # fmt: skip
+    c.where("ends_on", awarded & (weekly > 0) & (rows["starts_on"].is_null()
+            | rows["ends_on"].is_null()), "a weekly award needs its start and end")  # fmt: skip
+    c.where("ends_on", rows["ends_on"] < rows["starts_on"], "the award ends before it starts")
+    c.where("paid_on", (lump > 0) & rows["paid_on"].is_null() & awarded,
+            "a lump sum needs the day it was paid")  # fmt: skip
+    return rows
+
+
+def _after_dhp(a: Applied) -> None:
+    ids = a.named.get_column("id").to_list()
+    due = list(
+        DhpAward.objects.filter(
+            pk__in=ids, decision=DhpAward.Decision.AWARDED, lump_sum__gt=0,
+            paid_on__isnull=False, posted_ref="",
+        )
+    )  # fmt: skip
+    Transaction.objects.bulk_create(
+        [
+            Transaction(
+                account_id=d.account_id,
+                posted_on=d.paid_on,
+                kind=LedgerKind.PAYMENT,
+                method=PaymentMethod.DHP,
+                amount=-d.lump_sum,
+                description=f"Discretionary Housing Payment: {d.get_reason_display()}"[:100],
+                source=a.run.source,
+                source_ref=d.import_ref,
+                batch_id=a.run.batch_id,
+            )
+            for d in due
+        ],
+        ignore_conflicts=True,
+    )
+    DhpAward.objects.filter(pk__in=[d.pk for d in due]).update(posted_ref=F("import_ref"))
+
+
+DHP_AWARDS = register(
+    Kind(
+        name="dhp_awards",
+        model=DhpAward,
+        key="award_ref",
+        fields=(
+            Field("reason", "choice", required=True, choices=tuple(DhpAward.Reason.values),
+                  aliases={"bedroom tax": "bedroom_tax", "benefit cap": "benefit_cap",
+                           "lha": "lha_shortfall"}),
+            Field("applied_on", "date", required=True),
+            Field("decision", "choice", choices=tuple(DhpAward.Decision.values),
+                  default=DhpAward.Decision.PENDING.value),
+            Field("decided_on", "date"),
+            Field("starts_on", "date"),
+            Field("ends_on", "date"),
+            Field("weekly_amount", "money", default=0),
+            Field("lump_sum", "money", default=0, updatable=False),
+            Field("paid_on", "date"),
+        ),
+        prepare=_prepare_dhp,
+        after=_after_dhp,
+        ledger=True,
+        description="Discretionary Housing Payment applications, decisions and awards",
+    )
+)  # fmt: skip

@@ -79,3 +79,56 @@ class UniversalCreditLine(models.Model):
 
     def __str__(self) -> str:
         return f"UC {self.claimant_ref} expected {self.expected_on}: {self.status}"
+
+
+class DhpAward(models.Model):
+    """A Discretionary Housing Payment: the application, the council's decision, and the award
+    (weekly for a period, or a lump sum). A lump sum is posted on the ledger the day it is
+    paid (method dhp); a weekly award is paid with Housing Benefit (its schedule, or a
+    transactions row of method dhp)."""
+
+    class Reason(models.TextChoices):
+        BEDROOM_TAX = "bedroom_tax", "Under-occupancy charge (bedroom tax)"
+        BENEFIT_CAP = "benefit_cap", "Benefit cap"
+        LHA_SHORTFALL = "lha_shortfall", "Local Housing Allowance shortfall"
+        ARREARS = "arrears", "Rent arrears"
+        OTHER = "other", "Other"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting a decision"
+        AWARDED = "awarded", "Awarded"
+        REFUSED = "refused", "Refused"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="dhp_awards")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    applied_on = models.DateField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    decided_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    weekly_amount = models.BigIntegerField(default=0, db_default=0)
+    lump_sum = models.BigIntegerField(default=0, db_default=0)
+    paid_on = models.DateField(null=True, blank=True, help_text="the day the lump sum was paid")
+    posted_ref = models.CharField(max_length=80, blank=True, default="", db_default="")
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["-applied_on", "id"]
+        constraints = [import_key("dhpaward_import_key")]
+
+    def __str__(self) -> str:
+        return f"DHP {self.get_reason_display()} ({self.decision})"
+
+
+class DhpFund(models.Model):
+    """The council's DHP allocation for a rent year (from the DWP, plus any top-up)."""
+
+    year_start = models.DateField(unique=True, help_text="the first Monday of April")
+    budget = models.BigIntegerField(help_text="pence")
+
+    class Meta:
+        ordering = ["-year_start"]
+
+    def __str__(self) -> str:
+        return f"DHP fund from {self.year_start}"

@@ -612,6 +612,17 @@ class Data:
         return self._cache[key]
 
     @property
+    def dhp(self) -> pl.DataFrame:
+        """DHP committed in the period per account (benefits/spend.py), with its patch."""
+        if "dhp" not in self._cache:
+            from rentbook.benefits.spend import committed
+
+            frame = committed(self.period.start, self.period.end)
+            patch_of = self.accounts.select("account_id", "patch_id")
+            self._cache["dhp"] = frame.join(patch_of, on="account_id", how="inner")
+        return self._cache["dhp"]
+
+    @property
     def voids(self) -> pl.DataFrame:
         """Each empty spell of a property: from the day after a tenancy ended to the day
         before the next started (or open), with the weekly rent of the tenancy that ended."""
@@ -949,6 +960,25 @@ def arrangements_kept_pct(data: Data, scope: Scope) -> Value:
     return Value(pct(kept, pr.height), kept, pr.height)
 
 
+def dhp_committed(data: Data, scope: Scope) -> Value:
+    """Discretionary Housing Payments committed in the period (pence): each weekly award's
+    days in the period and each lump sum paid in it (benefits/spend.py)."""
+    n = _sum(data.scoped("dhp", scope), pl.col("dhp"))
+    return Value(n, n, None)
+
+
+def dhp_fund_spent_pct(data: Data, scope: Scope) -> Value:
+    """DHP committed in the period as % of the rent year's fund (the landlord only: the fund
+    is not divided between patches)."""
+    from rentbook.benefits.spend import budget_for
+
+    if scope.patches() is not None:
+        return Value(None)
+    budget = budget_for(data.period.start)
+    spent = _sum(data.scoped("dhp", scope), pl.col("dhp"))
+    return Value(pct(spent, budget) if budget else None, spent, budget)
+
+
 def _legal_count(data: Data, scope: Scope, what: str) -> int:
     return _sum(data.scoped("legal", scope).filter(pl.col("what") == what), pl.col("n"))
 
@@ -1074,6 +1104,10 @@ INDICATORS: list[Indicator] = [
               direct_debit_pct),
     Indicator("arrangements_kept_pct", "% of arrangements and promises kept", "%", "higher",
               arrangements_kept_pct, "", False),
+    Indicator("dhp_committed", "Discretionary Housing Payments committed", "£", "higher",
+              dhp_committed, source="seed 003; issue 18"),
+    Indicator("dhp_fund_spent_pct", "% of the DHP fund committed", "%", "higher",
+              dhp_fund_spent_pct, source="seed 003; issue 18"),
     Indicator("notices", "Notices served", "count", "lower", notices),
     Indicator("court_actions", "Court actions", "count", "lower", court_actions),
     Indicator("evictions", "Evictions", "count", "lower", evictions),

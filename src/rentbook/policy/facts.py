@@ -133,6 +133,13 @@ BASE_FACTS: tuple[Fact, ...] = (
         "housing benefit shortfall",
         "A week's bedroom tax and benefit cap reductions, which the tenant pays (DHP may help).",
     ),
+    _f(
+        "dhp_ends",
+        D,
+        "DHP award ends",
+        "The last day of the weekly Discretionary Housing Payment award running now; none if none.",
+        date=True,
+    ),
     # letters
     _f(
         "latest_letter_status",

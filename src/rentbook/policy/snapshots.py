@@ -79,7 +79,11 @@ _BLOCKS: dict[str, dict[str, tuple[str, str]]] = {
         "returned": ("dd_returned", _DATE),
         "return_reason": ("dd_return_reason", _TEXT),
     },
-    "housing_benefit": {"status": ("hb_status", _TEXT), "shortfall": ("hb_shortfall", _MONEY)},
+    "housing_benefit": {
+        "status": ("hb_status", _TEXT),
+        "shortfall": ("hb_shortfall", _MONEY),
+        "dhp_ends": ("dhp_ends", _DATE),
+    },
     "eviction": {"date": ("eviction_date", _INSTANT)},
     "court": {
         "date": ("court_date", _INSTANT),
