@@ -315,3 +315,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# The Universal Credit standard allowance (pence a month) that third-party deductions are a
+# share of; it changes every April (single claimant aged 25 or over, 2025/26: £400.14).
+RENTBOOK_UC_STANDARD_ALLOWANCE = int(os.environ.get("RENTBOOK_UC_STANDARD_ALLOWANCE", "40014"))

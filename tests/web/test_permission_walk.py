@@ -81,7 +81,14 @@ def objects(make_user):
         reference_given="NOSUCH", amount=1_000, paid_on=date.today(), channel="allpay",
         status="suspense", suspense_reason="no account has this reference",
     )  # fmt: skip
+    from rentbook.benefits.models import UcRequest
+
+    uc = UcRequest.objects.create(
+        account=account, kind="managed_payment", requested_on=date.today(), arrears=50_000,
+        monthly_rent=43_333, reason="arrears are two months' rent or more",
+    )  # fmt: skip
     return {
+        "uc_request_id": uc.pk,
         "suspense_id": held.pk,
         "reference": account.reference,
         "pause_id": pause.pk,
@@ -103,6 +110,8 @@ def fill(pattern: str, objects: dict, name: str) -> str:
             return "999999"
         if key == "pk" and name.startswith("suspense"):
             return str(objects["suspense_id"])
+        if key == "pk" and name.startswith("uc-request"):
+            return str(objects["uc_request_id"])
         return str(objects[key])
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", one, pattern)

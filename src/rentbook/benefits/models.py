@@ -132,3 +132,36 @@ class DhpFund(models.Model):
 
     def __str__(self) -> str:
         return f"DHP fund from {self.year_start}"
+
+
+class UcRequest(models.Model):
+    """A request the landlord made to the DWP: a managed payment (APA) or a third-party
+    deduction for arrears, with the evidence it gave and the outcome."""
+
+    class Kind(models.TextChoices):
+        MANAGED_PAYMENT = "managed_payment", "Managed payment of the housing element (APA)"
+        DEDUCTION = "deduction", "Third-party deduction for rent arrears"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ACCEPTED = "accepted", "Accepted"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="uc_requests")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    requested_on = models.DateField()
+    arrears = models.BigIntegerField(help_text="pence owed when requested")
+    monthly_rent = models.BigIntegerField(help_text="pence")
+    reason = models.CharField(max_length=200)
+    deduction = models.BigIntegerField(default=0, help_text="pence a month asked for")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    outcome_on = models.DateField(null=True, blank=True)
+    dwp_reference = models.CharField(max_length=40, blank=True, default="")
+    made_by = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} requested {self.requested_on}"
