@@ -83,3 +83,21 @@ def test_a_bad_line_is_rejected_by_column_and_the_rest_kept(tmp_path, change, co
     result = import_file("hb_schedule", path, source="hb")
     assert [(p.line, p.column, p.reason) for p in result.problems] == [(2, column, reason)]
     assert HousingBenefitLine.objects.get().import_ref == "L2"
+
+
+@pytest.mark.parametrize("policy", ["england", "scotland", "hackney"])
+def test_every_policy_acts_when_housing_benefit_stops_and_rent_is_owed(tmp_path, policy):
+    from rentbook.engine.models import Recommendation
+    from rentbook.engine.services import run_arrears
+    from tests.factories import post
+
+    a = make_account(start=date(2025, 4, 7), benefit="housing_benefit")
+    post(a, date(2026, 11, 9), 10_000, "charge")
+    post(a, date(2026, 11, 16), 10_000, "charge")
+    path = schedule(tmp_path / "hb.csv", [
+        line("L1", a.reference, period_start="2026-11-09", period_end="2026-11-22",
+             paid_on="", amount="0.00", status="suspended", reason="claim under review"),
+    ])  # fmt: skip
+    assert import_file("hb_schedule", path, source="hb").ok
+    rec = Recommendation.objects.get(run=run_arrears(date(2026, 11, 22), policy), account=a)
+    assert rec.action == "check_housing_benefit"

@@ -54,6 +54,8 @@ class Case:
     dd_return: str | None = None
     #: the last day of a weekly DHP award running on AS_OF
     dhp_ends: str | None = None
+    #: the latest Housing Benefit schedule line's state (paid, suspended, ended)
+    hb_status: str | None = None
 
     @property
     def expected(self) -> str:
@@ -192,6 +194,7 @@ def export(directory: Path, cases: list[Case]) -> None:
             )
     _bacs(directory, cases)
     _dhp(directory, cases)
+    _hb(directory, cases)
     write(directory / "tenancies.csv", TENANCY_HEADER, tenants)
     write(directory / "charges.csv", list(charges[0]), charges)
     write(directory / "transactions.csv", TX_HEADER, txs)
@@ -232,6 +235,26 @@ def export(directory: Path, cases: list[Case]) -> None:
 
 
 DD_RETURNED = AS_OF - timedelta(days=1)
+
+
+def _hb(directory: Path, cases: list[Case]) -> None:
+    rows = [
+        {
+            "line_ref": f"{ref(i)}-HB",
+            "tenancy_ref": ref(i),
+            "claim_ref": f"HB{i}",
+            "scheme": "rebate",
+            "period_start": "2025-06-02",
+            "period_end": "2025-06-15",
+            "amount": "0.00",
+            "status": c.hb_status,
+            "reason": "change of circumstances",
+        }
+        for i, c in enumerate(cases)
+        if c.hb_status
+    ]
+    if rows:
+        write(directory / "hb_schedule.csv", list(rows[0]), rows)
 
 
 def _dhp(directory: Path, cases: list[Case]) -> None:
@@ -347,6 +370,8 @@ def derived_snapshot(c: Case) -> dict[str, Any]:
         snap["flags"] = flags
     if c.dhp_ends:
         snap["housing_benefit"] = {"dhp_ends": c.dhp_ends}
+    if c.hb_status:
+        snap["housing_benefit"] = {"status": c.hb_status}
     if c.dd_return:
         snap["direct_debit"] = {
             "returned": DD_RETURNED.isoformat(),
