@@ -130,6 +130,9 @@ def test_a_new_mandate_is_lodged_then_collected_first_with_01_then_17(mandated, 
     assert int(by_ref["CONTRA"]["amount"]) == first.total == 45_000 + 10_000
     assert first.records == 2
     assert Transaction.objects.filter(source="bacs", kind="payment").count() == 2
+    from rentbook.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="banking.collections_file").count() == 1
     # the same day again is the same file: nothing collected twice
     assert collections_file(date(2026, 12, 1), NOW).pk == first.pk
     assert Collection.objects.count() == 2

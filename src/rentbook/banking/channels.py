@@ -16,7 +16,7 @@ from rentbook.audit.services import record
 from rentbook.banking.models import ChannelPayment
 from rentbook.banking.references import check_character, is_valid, normalise
 from rentbook.ledger.models import Account, Kind, PaymentMethod, Transaction
-from rentbook.ledger.postings import Posting, post
+from rentbook.ledger.postings import Posting, Received, post, post_received
 
 #: The ledger's payment method for each channel.
 METHOD = {
@@ -72,22 +72,20 @@ def matched_frame(refs: pl.Series, narratives: pl.Series, accounts: dict[str, in
 def post_matched(rows: pl.DataFrame, source: str, batch_id: int | None) -> int:
     """Post the matched rows (id, account_id, amount, paid_on, channel, outlet, import_ref) as
     ledger payments of the import's source, each keyed by its own reference: once only."""
-    entries = [
-        Transaction(
-            account_id=r["account_id"],
-            posted_on=r["paid_on"],
-            kind=Kind.PAYMENT,
-            method=METHOD[ChannelPayment.Channel(r["channel"])],
-            amount=-r["amount"],
-            description=f"{ChannelPayment.Channel(r['channel']).label} {r['outlet'] or ''}"[:100],
-            source=source,
-            source_ref=r["import_ref"],
-            batch_id=batch_id,
-        )
-        for r in rows.iter_rows(named=True)
-    ]
-    made = Transaction.objects.bulk_create(entries, ignore_conflicts=True, batch_size=5000)
-    return len(made)
+    n = 0
+    for channel, part in rows.group_by("channel"):
+        label = ChannelPayment.Channel(channel[0]).label
+        n += post_received(
+            [
+                Received(
+                    r["account_id"], r["paid_on"], r["amount"], r["import_ref"],
+                    f"{label} {r['outlet'] or ''}".strip(),
+                )
+                for r in part.iter_rows(named=True)
+            ],
+            method=METHOD[ChannelPayment.Channel(channel[0])], source=source, batch_id=batch_id,
+        )  # fmt: skip
+    return n
 
 
 def _actor(user: Any) -> str:

@@ -13,11 +13,12 @@ from django.db import transaction
 
 from rentbook.arrangements.schedules import Frequency as Every
 from rentbook.arrangements.schedules import Rule, add_months, due_date
+from rentbook.audit.services import record
 from rentbook.banking import standard18
 from rentbook.banking.days import is_processing_day, next_processing_day
 from rentbook.banking.models import BacsFile, Collection, Frequency, Instruction, Mandate
-from rentbook.ledger.models import Kind, PaymentMethod
-from rentbook.ledger.postings import Posting, post
+from rentbook.ledger.models import PaymentMethod
+from rentbook.ledger.postings import Received, post_received
 
 PERIOD = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14, Frequency.FOUR_WEEKLY: 28}
 
@@ -115,6 +116,12 @@ def collections_due(on: date) -> list[tuple[Mandate, str]]:
     """The live and lodged mandates Bacs collects from on ``on``, each with its code: 01 the
     first after rentbook lodged it, 19 the last before the tenancy ends, 17 the rest."""
     out = []
+    # one query for which lodged mandates were collected from already, not one per mandate
+    collected = set(
+        Collection.objects.filter(mandate__status=Mandate.Status.LODGED).values_list(
+            "mandate_id", flat=True
+        )
+    )
     for m in Mandate.objects.filter(
         status__in=[Mandate.Status.LIVE, Mandate.Status.LODGED]
     ).select_related("account__tenancy"):
@@ -126,7 +133,7 @@ def collections_due(on: date) -> list[tuple[Mandate, str]]:
             continue  # the tenancy has ended: nothing more is collected
         # a mandate taken over live has been collected from before: only one rentbook lodged
         # makes its first collection (01)
-        if m.status == Mandate.Status.LODGED and not m.collections.exists():
+        if m.status == Mandate.Status.LODGED and m.pk not in collected:
             code = Collection.Code.FIRST
         elif end is not None and _next(m, d) > end:
             code = Collection.Code.FINAL
@@ -160,23 +167,29 @@ def collections_file(on: date, now: datetime) -> BacsFile:
         ]  # fmt: skip
         lines = standard18.collection_lines(items, origin, on)
         f = _store(BacsFile.Kind.COLLECTIONS, on, lines, sum(i.amount for i in items), now)
-        for m, code in due:
-            ref = f"dd/{m.reference}/{on.isoformat()}/{code}"
-            Collection.objects.create(
-                mandate=m, code=code, due_on=on, amount=m.amount, sent_in=f, payment_ref=ref
+        refs = {m.pk: f"dd/{m.reference}/{on.isoformat()}/{code}" for m, code in due}
+        Collection.objects.bulk_create(
+            Collection(
+                mandate=m, code=code, due_on=on, amount=m.amount, sent_in=f,
+                payment_ref=refs[m.pk],
             )
-            post(
-                m.account,
-                Posting(
-                    kind=Kind.PAYMENT,
-                    amount=-m.amount,
-                    posted_on=on,
-                    source="bacs",
-                    source_ref=ref,
-                    method=PaymentMethod.DIRECT_DEBIT,
-                    description=f"Direct Debit {m.reference}",
-                ),
-            )
-            if m.status == Mandate.Status.LODGED:
-                Mandate.objects.filter(pk=m.pk).update(status=Mandate.Status.LIVE, status_on=on)
+            for m, code in due
+        )  # fmt: skip
+        post_received(
+            [
+                Received(m.account_id, on, m.amount, refs[m.pk], f"Direct Debit {m.reference}")
+                for m, _ in due
+            ],
+            method=PaymentMethod.DIRECT_DEBIT, source="bacs", batch_id=None,
+        )  # fmt: skip
+        Mandate.objects.filter(pk__in=[m.pk for m, _ in due], status=Mandate.Status.LODGED).update(
+            status=Mandate.Status.LIVE, status_on=on
+        )
+        record(
+            "banking.collections_file",
+            object_type="banking.BacsFile",
+            object_id=str(f.pk),
+            summary=f"{len(due):,} Direct Debits for {on:%d %B %Y} posted, {f.total}p",
+            after={"processing_on": on.isoformat(), "records": len(due), "total": f.total},
+        )
     return f

@@ -8,8 +8,8 @@ from django.db.models import F
 
 from rentbook.benefits.models import DhpAward, HousingBenefitLine, UniversalCreditLine
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
-from rentbook.ledger.models import Kind as LedgerKind
-from rentbook.ledger.models import PaymentMethod, Transaction
+from rentbook.ledger.models import PaymentMethod
+from rentbook.ledger.postings import Received, post_received
 
 
 def _prepare(p: Prepared) -> pl.DataFrame:
@@ -33,26 +33,17 @@ def _prepare(p: Prepared) -> pl.DataFrame:
 
 def _after(a: Applied) -> None:
     paid = a.new.filter(pl.col("amount") > 0)
-    Transaction.objects.bulk_create(
+    post_received(
         [
-            Transaction(
-                account_id=r["account_id"],
-                posted_on=r.get("_paid_on") or r["period_end"],
-                kind=LedgerKind.PAYMENT,
-                method=PaymentMethod.HOUSING_BENEFIT,
-                amount=-r["amount"],
-                period_start=r["period_start"],
-                period_end=r["period_end"],
-                description=f"Housing Benefit {r['claim_ref']}"[:100],
-                source=a.run.source,
-                source_ref=r["import_ref"],
-                batch_id=a.run.batch_id,
+            Received(
+                r["account_id"], r.get("_paid_on") or r["period_end"], r["amount"],
+                r["import_ref"], f"Housing Benefit {r['claim_ref']}",
+                r["period_start"], r["period_end"],
             )
             for r in paid.iter_rows(named=True)
         ],
-        ignore_conflicts=True,
-        batch_size=5000,
-    )
+        method=PaymentMethod.HOUSING_BENEFIT, source=a.run.source, batch_id=a.run.batch_id,
+    )  # fmt: skip
     if paid.height:
         HousingBenefitLine.objects.filter(pk__in=paid.get_column("id").to_list()).update(
             posted_ref=F("import_ref")
@@ -114,26 +105,17 @@ def _after_uc(a: Applied) -> None:
     schedule reports paid (an update of the line)."""
     ids = a.named.get_column("id").to_list()
     due = list(UniversalCreditLine.objects.filter(pk__in=ids, paid_on__isnull=False, posted_ref=""))
-    Transaction.objects.bulk_create(
+    post_received(
         [
-            Transaction(
-                account_id=u.account_id,
-                posted_on=u.paid_on,
-                kind=LedgerKind.PAYMENT,
-                method=PaymentMethod.UNIVERSAL_CREDIT,
-                amount=-u.amount,
-                period_start=u.period_start,
-                period_end=u.period_end,
-                description=f"Universal Credit managed payment {u.claimant_ref}"[:100],
-                source=a.run.source,
-                source_ref=u.import_ref,
-                batch_id=a.run.batch_id,
+            Received(
+                u.account_id, u.paid_on, u.amount, u.import_ref,
+                f"Universal Credit managed payment {u.claimant_ref}", u.period_start, u.period_end,
             )
             for u in due
+            if u.paid_on is not None and u.import_ref
         ],
-        ignore_conflicts=True,
-        batch_size=5000,
-    )
+        method=PaymentMethod.UNIVERSAL_CREDIT, source=a.run.source, batch_id=a.run.batch_id,
+    )  # fmt: skip
     UniversalCreditLine.objects.filter(pk__in=[u.pk for u in due]).update(
         posted_ref=F("import_ref")
     )
@@ -195,23 +177,17 @@ def _after_dhp(a: Applied) -> None:
             paid_on__isnull=False, posted_ref="",
         )
     )  # fmt: skip
-    Transaction.objects.bulk_create(
+    post_received(
         [
-            Transaction(
-                account_id=d.account_id,
-                posted_on=d.paid_on,
-                kind=LedgerKind.PAYMENT,
-                method=PaymentMethod.DHP,
-                amount=-d.lump_sum,
-                description=f"Discretionary Housing Payment: {d.get_reason_display()}"[:100],
-                source=a.run.source,
-                source_ref=d.import_ref,
-                batch_id=a.run.batch_id,
+            Received(
+                d.account_id, d.paid_on, d.lump_sum, d.import_ref,
+                f"Discretionary Housing Payment: {d.get_reason_display()}",
             )
             for d in due
+            if d.paid_on is not None and d.import_ref
         ],
-        ignore_conflicts=True,
-    )
+        method=PaymentMethod.DHP, source=a.run.source, batch_id=a.run.batch_id,
+    )  # fmt: skip
     DhpAward.objects.filter(pk__in=[d.pk for d in due]).update(posted_ref=F("import_ref"))
 
 

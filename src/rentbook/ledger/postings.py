@@ -103,3 +103,47 @@ def post(account: Account, p: Posting, *, actor: Any = None) -> Transaction:
             f"source_ref: {p.source}/{p.source_ref} is already posted as a different entry"
         )
     return existing
+
+
+@dataclass(frozen=True)
+class Received:
+    """Money a payment file says an account received: pence (positive), by ``method``."""
+
+    account_id: int
+    posted_on: date
+    amount: int
+    source_ref: str
+    description: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+def post_received(
+    received: list[Received], *, method: str, source: str, batch_id: int | None
+) -> int:
+    """Post the payments of one import (a benefit schedule, a cash channel's file) as ledger
+    payments of its source, each keyed by its own reference, so a file imported again posts
+    nothing; inside the import's transaction and batch, audited by the import's own record.
+    How many were new."""
+    made = Transaction.objects.bulk_create(
+        [
+            Transaction(
+                account_id=r.account_id,
+                posted_on=r.posted_on,
+                kind=Kind.PAYMENT,
+                method=method,
+                amount=-r.amount,
+                period_start=r.period_start,
+                period_end=r.period_end,
+                description=r.description[:100],
+                source=source,
+                source_ref=r.source_ref,
+                batch_id=batch_id,
+            )
+            for r in received
+            if r.amount > 0
+        ],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    return len(made)
