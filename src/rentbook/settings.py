@@ -319,3 +319,13 @@ CONTENT_SECURITY_POLICY = {
 # The Universal Credit standard allowance (pence a month) that third-party deductions are a
 # share of; it changes every April (single claimant aged 25 or over, 2025/26: £400.14).
 RENTBOOK_UC_STANDARD_ALLOWANCE = int(os.environ.get("RENTBOOK_UC_STANDARD_ALLOWANCE", "40014"))
+
+# Direct Debit advance notice (the Direct Debit Guarantee: 10 working days unless agreed
+# otherwise): a first collection is made at least this many Bacs processing days after the
+# advance notice letter; a collection returned "refer to payer" (ARUDD 0) is presented again
+# this many processing days after the return, once the payer has been told.
+RENTBOOK_DD_NOTICE_DAYS = int(os.environ.get("RENTBOOK_DD_NOTICE_DAYS", "10"))
+RENTBOOK_BACS_REPRESENT_DAYS = int(os.environ.get("RENTBOOK_BACS_REPRESENT_DAYS", "5"))
+# The landlord's Bacs service user number, shown on Direct Debit advance notices; rentbook bacs
+# reads it (with the bank details) from the environment too.
+RENTBOOK_BACS_SUN = os.environ.get("RENTBOOK_BACS_SUN", "")

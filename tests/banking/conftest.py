@@ -105,3 +105,60 @@ def addacs_xml(advices: list[dict[str, str]], generated: str = "2026-11-09") -> 
   </Data>
 </BACSDocument>
 '''
+
+
+def auddis_xml(advices: list[dict[str, str]], generated: str = "2026-11-30") -> str:
+    """An AUDDIS report of rejected instructions in Bacs's XML layout (the MessagingAdvices
+    shape ADDACS shares, its header saying advice-type AUDDIS)."""
+    body = "\n".join(
+        f'''      <MessagingAdvice user-number="123456" record-type="R"
+          effective-date="{a.get("effective", "2026-11-27")}" reference="{a.get("ref", "RB000001")}"
+          payer-name="SAM TENANT" payer-account-number="12345678" payer-sort-code="401234"
+          transaction-code="{a.get("trans", "0N")}" reason-code="{a["code"]}"/>'''
+        for a in advices
+    )
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<BACSDocument>
+  <Data>
+    <MessagingAdvices>
+      <MessagingHeader report-generation-date="{generated}" report-type="REFT1019"
+          advice-type="AUDDIS" user-name="ANYTOWN COUNCIL" user-number="123456"/>
+{body}
+    </MessagingAdvices>
+  </Data>
+</BACSDocument>
+'''
+
+
+def ddica_xml(claims: list[dict], processing: str = "2026-11-20") -> str:
+    """A DDICA report in Bacs's XML layout: one DDICAdvice per claim, each listing the Direct
+    Debits claimed back as DDCollection elements."""
+    body = "\n".join(
+        f'''      <DDICAdvice DDICReference="{c.get("claim", "DDIC0000001")}"
+          SUReference="{c.get("ref", "RB000001")}" ReasonCode="{c["code"]}"
+          TotalAmount="{c.get("total", "450.00")}" PayerName="SAM TENANT"
+          PayerSortCode="401234" PayerAccountNumber="12345678"
+          DDICSubmissionDate="{processing}">
+        <DDCollections>
+'''
+        + "\n".join(
+            f'          <DDCollection DateOfDirectDebit="{day}" Amount="{amount}"/>'
+            for day, amount in c.get("collections", [("2026-11-02", "450.00")])
+        )
+        + """
+        </DDCollections>
+      </DDICAdvice>"""
+        for c in claims
+    )
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<BACSDocument>
+  <Data>
+    <DDICReport>
+      <Header reportType="DDICA" currentProcessingDate="{processing}"/>
+      <NewAdvices>
+{body}
+      </NewAdvices>
+    </DDICReport>
+  </Data>
+</BACSDocument>
+'''

@@ -122,6 +122,8 @@ def test_a_new_mandate_is_lodged_then_collected_first_with_01_then_17(mandated, 
     m.refresh_from_db()
     assert m.status == Mandate.Status.LODGED
     assert not Instruction.objects.filter(sent_in=None).exists()
+    # the payer had the advance notice ten processing days before (tests/banking/test_notices)
+    Mandate.objects.filter(pk=m.pk).update(notice_sent_on=date(2026, 11, 17))
 
     first = collections_file(date(2026, 12, 1), NOW)
     lines = first.content.splitlines()

@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 
-from rentbook.arrangements.schedules import Frequency as Every
-from rentbook.arrangements.schedules import Rule, add_months, due_date
 from rentbook.audit.services import record
 from rentbook.banking import standard18
-from rentbook.banking.days import is_processing_day, next_processing_day
-from rentbook.banking.models import BacsFile, Collection, Frequency, Instruction, Mandate
+from rentbook.banking.days import is_processing_day
+from rentbook.banking.models import BacsFile, Collection, Instruction, Mandate
+from rentbook.banking.schedule import first_allowed, next_after, scheduled_on
 from rentbook.ledger.models import PaymentMethod
 from rentbook.ledger.postings import Received, post_received
-
-PERIOD = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14, Frequency.FOUR_WEEKLY: 28}
 
 
 class FileRefused(ValueError):
@@ -39,34 +36,6 @@ def originator() -> standard18.Originator:
     if missing:
         raise FileRefused("set " + ", ".join(missing) + " to write Bacs files")
     return standard18.Originator(**{k: os.environ[v].strip() for k, v in names.items()})
-
-
-def rule_of(m: Mandate) -> Rule:
-    if m.frequency == Frequency.MONTHLY:
-        return Rule(Every.MONTHLY, day_of_month=m.collection_day)
-    return Rule(Every(m.frequency), weekday=m.collection_day)
-
-
-def scheduled_on(m: Mandate, on: date) -> date | None:
-    """The scheduled date of ``m`` that Bacs collects on processing day ``on`` (a date on a
-    weekend or bank holiday moves to the next processing day), or None."""
-    first, rule = m.first_collection, rule_of(m)
-    if on < first:
-        return None
-    if m.frequency == Frequency.MONTHLY:
-        months = (on.year - first.year) * 12 + on.month - first.month
-        ks = [k for k in (months - 1, months) if k >= 0]
-    else:
-        p = PERIOD[Frequency(m.frequency)]
-        k = (on - first).days // p
-        ks = [k - 1, k] if k else [0]
-    for k in ks:
-        if k < 0:
-            continue
-        d = due_date(first, rule, k)
-        if d <= on and next_processing_day(d) == on:
-            return d
-    return None
 
 
 def _store(kind: str, on: date, lines: list[str], total: int, now: datetime) -> BacsFile:
@@ -112,10 +81,12 @@ def instructions_file(on: date, now: datetime) -> BacsFile:
     return f
 
 
-def collections_due(on: date) -> list[tuple[Mandate, str]]:
-    """The live and lodged mandates Bacs collects from on ``on``, each with its code: 01 the
-    first after rentbook lodged it, 19 the last before the tenancy ends, 17 the rest."""
-    out = []
+def collections_due(on: date) -> list[tuple[Mandate, str, int]]:
+    """The live and lodged mandates Bacs collects from on ``on``, each with its code and
+    amount: 01 the first after rentbook lodged it (never before the advance notice period has
+    run), 19 the last before the tenancy ends, 17 the rest, and 18 a collection returned
+    "refer to payer" presented once more on its day."""
+    out: list[tuple[Mandate, str, int]] = []
     # one query for which lodged mandates were collected from already, not one per mandate
     collected = set(
         Collection.objects.filter(mandate__status=Mandate.Status.LODGED).values_list(
@@ -124,29 +95,33 @@ def collections_due(on: date) -> list[tuple[Mandate, str]]:
     )
     for m in Mandate.objects.filter(
         status__in=[Mandate.Status.LIVE, Mandate.Status.LODGED]
-    ).select_related("account__tenancy"):
+    ).select_related("account__tenancy", "represent_due"):
+        end = m.account.tenancy.end_date
+        if (
+            m.represent_due is not None
+            and m.represent_notice_on is not None  # the payer has been told (DDR)
+            and m.represent_on is not None
+            and m.represent_on <= on
+        ):
+            out.append((m, Collection.Code.REPRESENTED, m.represent_due.amount))
         d = scheduled_on(m, on)
         if d is None:
             continue
-        end = m.account.tenancy.end_date
         if end is not None and end < d:
             continue  # the tenancy has ended: nothing more is collected
         # a mandate taken over live has been collected from before: only one rentbook lodged
-        # makes its first collection (01)
+        # makes its first collection (01), and only once the payer has had notice of it
         if m.status == Mandate.Status.LODGED and m.pk not in collected:
+            allowed = first_allowed(m)
+            if allowed is None or on < allowed:
+                continue
             code = Collection.Code.FIRST
-        elif end is not None and _next(m, d) > end:
+        elif end is not None and next_after(m, d) > end:
             code = Collection.Code.FINAL
         else:
             code = Collection.Code.REGULAR
-        out.append((m, code))
+        out.append((m, code, m.amount))
     return out
-
-
-def _next(m: Mandate, d: date) -> date:
-    if m.frequency == Frequency.MONTHLY:
-        return add_months(d, 1, m.collection_day)
-    return d + timedelta(days=PERIOD[Frequency(m.frequency)])
 
 
 def collections_file(on: date, now: datetime) -> BacsFile:
@@ -161,30 +136,39 @@ def collections_file(on: date, now: datetime) -> BacsFile:
     with transaction.atomic():
         due = collections_due(on)
         items = [
-            standard18.Item(m.sort_code, m.account_number, code, m.amount, m.reference,
+            standard18.Item(m.sort_code, m.account_number, code, amount, m.reference,
                             m.payer_name)
-            for m, code in due
+            for m, code, amount in due
         ]  # fmt: skip
         lines = standard18.collection_lines(items, origin, on)
         f = _store(BacsFile.Kind.COLLECTIONS, on, lines, sum(i.amount for i in items), now)
-        refs = {m.pk: f"dd/{m.reference}/{on.isoformat()}/{code}" for m, code in due}
+
+        def ref(m: Mandate, code: str) -> str:
+            return f"dd/{m.reference}/{on.isoformat()}/{code}"
+
         Collection.objects.bulk_create(
             Collection(
-                mandate=m, code=code, due_on=on, amount=m.amount, sent_in=f,
-                payment_ref=refs[m.pk],
+                mandate=m, code=code, due_on=on, amount=amount, sent_in=f,
+                payment_ref=ref(m, code),
             )
-            for m, code in due
+            for m, code, amount in due
         )  # fmt: skip
         post_received(
             [
-                Received(m.account_id, on, m.amount, refs[m.pk], f"Direct Debit {m.reference}")
-                for m, _ in due
+                Received(m.account_id, on, amount, ref(m, code),
+                         f"Direct Debit {m.reference}"
+                         + (" (presented again)" if code == Collection.Code.REPRESENTED else ""))
+                for m, code, amount in due
             ],
             method=PaymentMethod.DIRECT_DEBIT, source="bacs", batch_id=None,
         )  # fmt: skip
-        Mandate.objects.filter(pk__in=[m.pk for m, _ in due], status=Mandate.Status.LODGED).update(
-            status=Mandate.Status.LIVE, status_on=on
-        )
+        Mandate.objects.filter(
+            pk__in=[m.pk for m, _, _ in due], status=Mandate.Status.LODGED
+        ).update(status=Mandate.Status.LIVE, status_on=on)
+        # a collection is presented again once only
+        Mandate.objects.filter(
+            pk__in=[m.pk for m, code, _ in due if code == Collection.Code.REPRESENTED]
+        ).update(represent_due=None, represent_on=None)
         record(
             "banking.collections_file",
             object_type="banking.BacsFile",

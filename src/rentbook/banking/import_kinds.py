@@ -1,6 +1,7 @@
 """The banking app's kinds at the one door (imports/declared.py; docs/imports.md): Direct Debit
-mandates taken over from a housing system (CSV or XLSX), and the Bacs reports that come back,
-ARUDD and ADDACS, read from Bacs's XML (banking/reports.py)."""
+mandates taken over from a housing system (CSV or XLSX), the Bacs reports that come back
+(ARUDD, ADDACS, AUDDIS rejections, DDICA claims) read from Bacs's XML (banking/reports.py), and
+the cash, card and bank payments."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ from django.db.models import F
 
 from rentbook.banking import details, reports
 from rentbook.banking.channels import matched_frame, post_matched
-from rentbook.banking.codes import ADDACS, ARUDD
+from rentbook.banking.codes import ADDACS, ARUDD, AUDDIS, DDICA
 from rentbook.banking.models import (
     ChannelPayment,
     Frequency,
+    IndemnityClaim,
     Instruction,
     InstructionChange,
+    InstructionRejection,
     Mandate,
     ReturnedDebit,
 )
 from rentbook.banking.references import normalise
-from rentbook.banking.services import apply_change, apply_return
+from rentbook.banking.services import apply_change, apply_claim, apply_rejection, apply_return
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
 from rentbook.imports.loaders import fetch_frame
 from rentbook.ledger.models import Account
@@ -110,6 +113,8 @@ MANDATES = register(
             Field("status", "choice", choices=tuple(Mandate.Status.values),
                   default=Mandate.Status.LIVE.value,
                   help="new (to be lodged with a 0N), lodged, live, suspended or cancelled"),
+            Field("notice_sent_on", "date",
+                  help="when the housing system sent the advance notice (else rentbook sends it)"),
         ),
         derived=("reference", "sort_code", "account_number", "payer_name"),
         constants=lambda run: {"created_at": run.now},
@@ -245,6 +250,96 @@ ADDACS_KIND = register(
         prepare=_prepare_addacs,
         after=_after_addacs,
         description="Bacs ADDACS report: instructions amended or cancelled by the payer's bank",
+    )
+)  # fmt: skip
+
+
+# ---- AUDDIS rejections and DDICA indemnity claims ---------------------------------------------
+
+
+def _after_auddis(a: Applied) -> None:
+    ids = a.new.get_column("id").to_list()
+    for rj in (
+        InstructionRejection.objects.filter(pk__in=ids)
+        .select_related("mandate")
+        .order_by("effective_on", "id")
+    ):
+        apply_rejection(rj)
+
+
+AUDDIS_KIND = register(
+    Kind(
+        name="bacs_auddis",
+        model=InstructionRejection,
+        key="rejection_ref",
+        account_key="dd_reference",
+        account_lookup=_mandate_accounts,
+        account_names="Direct Debit mandate with reference",
+        reader=reports.read_auddis,
+        frozen=True,
+        depends=("mandates",),
+        fields=(
+            Field("transaction_code", "choice", required=True,
+                  choices=tuple(Instruction.Code.values),
+                  aliases={c.lower(): c for c in Instruction.Code.values}),
+            Field("reason_code", "choice", required=True, choices=tuple(AUDDIS),
+                  aliases={c.lower(): c for c in AUDDIS}),
+            Field("effective_on", "date", required=True),
+            Field("reported_on", "date", required=True),
+            Field("payer_name", "text", db=""),
+            Field("payer_sort_code", "text", db=""),
+            Field("payer_account_number", "text", db=""),
+        ),
+        derived=("mandate_id",),
+        prepare=lambda p: p.rows.with_columns(mandate_id=_mandate_ids(p)),
+        after=_after_auddis,
+        description="Bacs AUDDIS report: Direct Debit instructions the payer's bank rejected",
+    )
+)  # fmt: skip
+
+
+def _prepare_ddica(p: Prepared) -> pl.DataFrame:
+    p.checks.where("amount", p.rows["amount"] <= 0, "a claimed Direct Debit is more than £0")
+    return p.rows.with_columns(mandate_id=_mandate_ids(p))
+
+
+def _after_ddica(a: Applied) -> None:
+    ids = a.new.get_column("id").to_list()
+    for ic in (
+        IndemnityClaim.objects.filter(pk__in=ids)
+        .select_related("mandate")
+        .order_by("collected_on", "id")
+    ):
+        apply_claim(ic)
+
+
+DDICA_KIND = register(
+    Kind(
+        name="bacs_ddica",
+        model=IndemnityClaim,
+        key="claim_item_ref",
+        account_key="dd_reference",
+        account_lookup=_mandate_accounts,
+        account_names="Direct Debit mandate with reference",
+        reader=reports.read_ddica,
+        frozen=True,
+        ledger=True,
+        depends=("mandates",),
+        fields=(
+            Field("claim_ref", "text", required=True, max_length=40),
+            Field("reason_code", "choice", required=True, choices=tuple(DDICA),
+                  aliases={c.lower(): c for c in DDICA}),
+            Field("amount", "money", required=True),
+            Field("collected_on", "date", required=True),
+            Field("reported_on", "date", required=True),
+            Field("payer_name", "text", db=""),
+            Field("payer_sort_code", "text", db=""),
+            Field("payer_account_number", "text", db=""),
+        ),
+        derived=("mandate_id",),
+        prepare=_prepare_ddica,
+        after=_after_ddica,
+        description="Bacs DDICA report: Direct Debits reclaimed under the Guarantee",
     )
 )  # fmt: skip
 

@@ -46,6 +46,13 @@ class Mandate(models.Model):
     represent_due = models.ForeignKey(
         "Collection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: The processing day the re-presentation is made: after the payer has been told.
+    represent_on = models.DateField(null=True, blank=True)
+    #: When the payer was told of the re-presentation (the DDR letter).
+    represent_notice_on = models.DateField(null=True, blank=True)
+    #: When the advance notice of the collections was sent (rentbook bacs sends it with the
+    #: 0N); a first collection waits until the notice period from this day has passed.
+    notice_sent_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     import_source = import_source_field()
     import_ref = import_ref_field()
@@ -185,6 +192,52 @@ class InstructionChange(models.Model):
 
     def __str__(self) -> str:
         return f"ADDACS {self.reason_code} on {self.mandate.reference}"
+
+
+class InstructionRejection(models.Model):
+    """One item of an AUDDIS report: the payer's bank rejected an instruction rentbook lodged."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="dd_rejections")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="rejections")
+    transaction_code = models.CharField(max_length=2, help_text="0N, 0C or 0S")
+    reason_code = models.CharField(max_length=1)
+    effective_on = models.DateField()
+    reported_on = models.DateField()
+    consequence = models.CharField(max_length=200, blank=True, db_default="")
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["-reported_on", "id"]
+        constraints = [import_key("instructionrejection_import_key")]
+
+    def __str__(self) -> str:
+        return f"AUDDIS {self.transaction_code} rejected ({self.reason_code})"
+
+
+class IndemnityClaim(models.Model):
+    """One Direct Debit of a DDICA advice: the payer reclaimed it under the Direct Debit
+    Guarantee and the bank takes it back from the landlord."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="dd_claims")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="claims")
+    claim_ref = models.CharField(max_length=40, help_text="the paying bank's claim reference")
+    reason_code = models.CharField(max_length=1)
+    amount = models.BigIntegerField(help_text="pence reclaimed for this collection")
+    collected_on = models.DateField(help_text="the day the Direct Debit was taken")
+    reported_on = models.DateField()
+    #: The ledger reversal it posted ("" when no collection was found to reverse).
+    reversal_ref = models.CharField(max_length=80, blank=True, db_default="")
+    consequence = models.CharField(max_length=200, blank=True, db_default="")
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["-reported_on", "id"]
+        constraints = [import_key("indemnityclaim_import_key")]
+
+    def __str__(self) -> str:
+        return f"DDICA {self.reason_code} on {self.mandate.reference}"
 
 
 class ChannelPayment(models.Model):

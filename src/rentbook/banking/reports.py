@@ -133,15 +133,26 @@ ADDACS_COLUMNS = [
 ]
 
 
-def read_addacs(path: Path) -> Table:
-    """An ADDACS report: one row per ``MessagingAdvice``."""
+def _advices(path: Path, kind: str) -> tuple[list[Element], Element | None, str]:
+    """The ``MessagingAdvice`` elements of an AUDDIS or ADDACS report. Both come in the same
+    ``MessagingAdvices`` shape, told apart by the header's ``advice-type``: a report of the
+    other kind is refused, so a rejection is never read as a cancellation or the reverse."""
     root, text = _parse(path)
     advices = _all(root, "MessagingAdvice")
     header = _first(root, "MessagingHeader")
     if header is None and not advices:
-        raise FileError("the file is not an ADDACS report (no MessagingAdvices element)")
+        raise FileError(f"the file is not an {kind} report (no MessagingAdvices element)")
+    said = (header.get("advice-type") or "").strip().upper() if header is not None else ""
+    if said and said != kind:
+        raise FileError(f"the file is an {said} report, not an {kind} one")
     if not advices:
-        raise FileError("the ADDACS report lists no advices")
+        raise FileError(f"the {kind} report lists no advices")
+    return advices, header, text
+
+
+def read_addacs(path: Path) -> Table:
+    """An ADDACS report: one row per ``MessagingAdvice``."""
+    advices, header, text = _advices(path, "ADDACS")
     reported = header.get("report-generation-date") if header is not None else None
     rows = []
     for a in advices:
@@ -162,3 +173,103 @@ def read_addacs(path: Path) -> Table:
             }
         )
     return _table(rows, ADDACS_COLUMNS, _lines(text, "MessagingAdvice", len(advices)))
+
+
+AUDDIS_COLUMNS = [
+    "rejection_ref",
+    "dd_reference",
+    "transaction_code",
+    "reason_code",
+    "effective_on",
+    "reported_on",
+    "payer_name",
+    "payer_sort_code",
+    "payer_account_number",
+]
+
+
+def read_auddis(path: Path) -> Table:
+    """An AUDDIS report of rejected instructions: one row per ``MessagingAdvice``."""
+    advices, header, text = _advices(path, "AUDDIS")
+    reported = header.get("report-generation-date") if header is not None else None
+    rows = []
+    for a in advices:
+        ref = (a.get("reference") or "").strip().upper()
+        code = (a.get("transaction-code") or "").strip().upper()
+        rows.append(
+            {
+                "rejection_ref": f"{ref}/{code}/{a.get('reason-code')}/{a.get('effective-date')}",
+                "dd_reference": ref or None,
+                "transaction_code": code or None,
+                "reason_code": a.get("reason-code"),
+                "effective_on": a.get("effective-date"),
+                "reported_on": reported or a.get("effective-date"),
+                "payer_name": a.get("payer-name"),
+                "payer_sort_code": a.get("payer-sort-code"),
+                "payer_account_number": a.get("payer-account-number"),
+            }
+        )
+    return _table(rows, AUDDIS_COLUMNS, _lines(text, "MessagingAdvice", len(advices)))
+
+
+DDICA_COLUMNS = [
+    "claim_item_ref",
+    "claim_ref",
+    "dd_reference",
+    "reason_code",
+    "amount",
+    "collected_on",
+    "reported_on",
+    "payer_name",
+    "payer_sort_code",
+    "payer_account_number",
+]
+
+
+def _attr(e: Element, name: str) -> str | None:
+    """An attribute by name, whatever its case or hyphens (``SUReference``, ``su-reference``)."""
+    want = name.replace("-", "").lower()
+    for k, v in e.attrib.items():
+        if _local(k).replace("-", "").lower() == want:
+            return v
+    return None
+
+
+def read_ddica(path: Path) -> Table:
+    """A DDICA report: one row per Direct Debit claimed, each ``DDCollection`` of a
+    ``DDICAdvice`` (one claim may cover several collections; each is reversed on its own)."""
+    root, text = _parse(path)
+    advices = _all(root, "DDICAdvice")
+    if not advices:
+        if _first(root, "DDICReport") is None:
+            raise FileError("the file is not a DDICA report (no DDICReport element)")
+        raise FileError("the DDICA report lists no claims")
+    header = _first(root, "Header")
+    reported = _attr(header, "currentProcessingDate") if header is not None else None
+    rows, lines = [], []
+    advice_lines = _lines(text, "DDICAdvice", len(advices))
+    for advice, line in zip(advices, advice_lines, strict=True):
+        claim = (_attr(advice, "DDICReference") or "").strip()
+        ref = (_attr(advice, "SUReference") or "").strip().upper()
+        collections = _all(advice, "DDCollection")
+        # a claim without its collections listed reclaims its total, taken on one day
+        items = [(_attr(c, "DateOfDirectDebit"), _attr(c, "Amount")) for c in collections] or [
+            (_attr(advice, "DateOfDirectDebit"), _attr(advice, "TotalAmount"))
+        ]
+        for day, amount in items:
+            rows.append(
+                {
+                    "claim_item_ref": f"{claim}/{day}",
+                    "claim_ref": claim or None,
+                    "dd_reference": ref or None,
+                    "reason_code": _attr(advice, "ReasonCode"),
+                    "amount": amount,
+                    "collected_on": day,
+                    "reported_on": reported or _attr(advice, "DDICSubmissionDate"),
+                    "payer_name": _attr(advice, "PayerName"),
+                    "payer_sort_code": _attr(advice, "PayerSortCode"),
+                    "payer_account_number": _attr(advice, "PayerAccountNumber"),
+                }
+            )
+            lines.append(line)
+    return _table(rows, DDICA_COLUMNS, lines)

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from rentbook.audit.services import record
-from rentbook.banking.codes import ADDACS, ARUDD, Mandated, Reason
+from rentbook.banking.codes import ADDACS, ARUDD, AUDDIS, DDICA, Mandated, Reason
+from rentbook.banking.days import add_processing_days
 from rentbook.banking.models import (
     Collection,
+    IndemnityClaim,
     Instruction,
     InstructionChange,
+    InstructionRejection,
     Mandate,
     ReturnedDebit,
 )
@@ -26,36 +30,64 @@ from rentbook.ledger.postings import Posting, post
 MATCH_DAYS = 3
 
 
-def _collected(rd: ReturnedDebit) -> Transaction | None:
-    """The ledger payment the return takes back: rentbook's own collection if it made it,
-    else the Direct Debit payment of that amount nearest the processing day not yet reversed."""
-    if rd.collection is not None:
-        return Transaction.objects.filter(
-            source="bacs", source_ref=rd.collection.payment_ref
-        ).first()
-    day = rd.original_processing_on
-    candidates = Transaction.objects.filter(
-        account_id=rd.account_id,
-        kind=Kind.PAYMENT,
-        method=PaymentMethod.DIRECT_DEBIT,
-        amount=-rd.amount,
-        posted_on__gte=day - timedelta(days=MATCH_DAYS),
-        posted_on__lte=day + timedelta(days=MATCH_DAYS),
-    )
+def _collected(
+    account_id: int, collection: Collection | None, day: date, amount: int
+) -> Transaction | None:
+    """The ledger payment a return or claim takes back: rentbook's own collection if it made
+    it, else the Direct Debit payment of that amount nearest the day; never one already
+    reversed (a payment comes back once, whether returned or reclaimed)."""
     reversed_refs = set(
-        Transaction.objects.filter(account_id=rd.account_id, kind=Kind.REVERSAL).values_list(
+        Transaction.objects.filter(account_id=account_id, kind=Kind.REVERSAL).values_list(
             "reverses_ref", flat=True
         )
+    )
+    if collection is not None:
+        own = Transaction.objects.filter(source="bacs", source_ref=collection.payment_ref).first()
+        return own if own is not None and own.source_ref not in reversed_refs else None
+    candidates = Transaction.objects.filter(
+        account_id=account_id,
+        kind=Kind.PAYMENT,
+        method=PaymentMethod.DIRECT_DEBIT,
+        amount=-amount,
+        posted_on__gte=day - timedelta(days=MATCH_DAYS),
+        posted_on__lte=day + timedelta(days=MATCH_DAYS),
     )
     found = [t for t in candidates if t.source_ref not in reversed_refs]
     found.sort(key=lambda t: (abs((t.posted_on - day).days), t.id))
     return found[0] if found else None
 
 
+def _reverse(paid: Transaction, *, on: date, ref: str, description: str) -> str:
+    """Post the reversal of a Direct Debit payment; its ledger reference."""
+    back = post(
+        paid.account,
+        Posting(
+            kind=Kind.REVERSAL,
+            amount=-paid.amount,
+            posted_on=on,
+            source="bacs",
+            source_ref=ref[:80],
+            method=PaymentMethod.DIRECT_DEBIT,
+            reverses_ref=paid.source_ref,
+            description=description[:100],
+        ),
+    )
+    return back.source_ref
+
+
+def _collection_on(m: Mandate, day: date) -> Collection | None:
+    return Collection.objects.filter(mandate=m, due_on=day).order_by("-id").first()
+
+
 def _set_status(m: Mandate, status: str, reason: str, on: date) -> None:
     before = {"status": m.status, "status_reason": m.status_reason}
     m.status, m.status_reason, m.status_on = status, reason[:120], on
-    m.save(update_fields=["status", "status_reason", "status_on", "represent_due"])
+    m.save(
+        update_fields=[
+            *("status", "status_reason", "status_on"),
+            *("represent_due", "represent_on", "represent_notice_on"),
+        ]
+    )
     record(
         "banking.mandate_status",
         object_type="banking.Mandate",
@@ -66,6 +98,13 @@ def _set_status(m: Mandate, status: str, reason: str, on: date) -> None:
     )
 
 
+def represent_day(reported_on: date) -> date:
+    """The processing day a collection returned "refer to payer" is presented again: the
+    payer is told (the DDR letter, sent by ``rentbook bacs``) and given
+    RENTBOOK_BACS_REPRESENT_DAYS processing days' notice."""
+    return add_processing_days(reported_on, settings.RENTBOOK_BACS_REPRESENT_DAYS)
+
+
 def apply_return(rd: ReturnedDebit) -> str:
     """Reverse the returned collection on the ledger and change the mandate; the consequence,
     in words, is stored on the return and returned."""
@@ -74,29 +113,17 @@ def apply_return(rd: ReturnedDebit) -> str:
     words = [f"ARUDD {reason.code} {reason.meaning}"]
     with transaction.atomic():
         if rd.collection is None:
-            rd.collection = (
-                Collection.objects.filter(mandate=m, due_on=rd.original_processing_on)
-                .order_by("-id")
-                .first()
-            )
-        paid = _collected(rd)
+            rd.collection = _collection_on(m, rd.original_processing_on)
+        paid = _collected(rd.account_id, rd.collection, rd.original_processing_on, rd.amount)
         if paid is None:
             words.append("no collection of that amount on the ledger to reverse: check by hand")
         else:
-            back = post(
-                rd.account,
-                Posting(
-                    kind=Kind.REVERSAL,
-                    amount=-paid.amount,
-                    posted_on=rd.reported_on,
-                    source="bacs",
-                    source_ref=f"arudd/{rd.import_ref}"[:80],
-                    method=PaymentMethod.DIRECT_DEBIT,
-                    reverses_ref=paid.source_ref,
-                    description=f"Direct Debit returned unpaid: {reason.meaning}"[:100],
-                ),
+            rd.reversal_ref = _reverse(
+                paid,
+                on=rd.reported_on,
+                ref=f"arudd/{rd.import_ref}",
+                description=f"Direct Debit returned unpaid: {reason.meaning}",
             )
-            rd.reversal_ref = back.source_ref
             words.append("reversed on the ledger")
         if rd.collection is not None:
             Collection.objects.filter(pk=rd.collection.pk).update(returned=True)
@@ -108,9 +135,11 @@ def apply_return(rd: ReturnedDebit) -> str:
         )
         if reason.represent:
             m.represent_due = rd.collection if again else None
+            m.represent_on = represent_day(rd.reported_on) if again else None
+            m.represent_notice_on = None
             words.append(
-                "may be presented once more (18) after notice to the payer"
-                if again
+                f"to be presented once more (18) on {m.represent_on:%d %b %Y} after notice"
+                if again and m.represent_on
                 else "not presented again (it was already re-presented, or not ours)"
             )
         if reason.mandate == Mandated.CANCEL:
@@ -120,7 +149,7 @@ def apply_return(rd: ReturnedDebit) -> str:
             _set_status(m, Mandate.Status.SUSPENDED, words[0], rd.reported_on)
             words.append("mandate suspended")
         elif reason.represent:
-            m.save(update_fields=["represent_due"])
+            m.save(update_fields=["represent_due", "represent_on", "represent_notice_on"])
         if reason.deceased:
             words.append("deceased route to start")
         rd.consequence = "; ".join(words)[:200]
@@ -179,3 +208,58 @@ def apply_change(ch: InstructionChange) -> str:
         ch.consequence = "; ".join(words)[:200]
         ch.save(update_fields=["consequence"])
     return ch.consequence
+
+
+def _mandate_follows(m: Mandate, reason: Reason, words: list[str], on: date) -> None:
+    if reason.mandate == Mandated.CANCEL and m.status != Mandate.Status.CANCELLED:
+        _set_status(m, Mandate.Status.CANCELLED, words[0], on)
+        words.append("mandate cancelled")
+    elif reason.mandate == Mandated.SUSPEND:
+        _set_status(m, Mandate.Status.SUSPENDED, words[0], on)
+        words.append("mandate suspended")
+    if reason.deceased:
+        words.append("deceased route to start")
+
+
+def apply_rejection(rj: InstructionRejection) -> str:
+    """An instruction the payer's bank rejected: a rejected 0N or 0S means nothing can be
+    collected on it, so no collection is made; the mandate is suspended for the team to mend
+    or cancelled as the code says. A rejected 0C changes nothing: the mandate is ended."""
+    reason: Reason = AUDDIS[rj.reason_code]
+    m = rj.mandate
+    words = [f"AUDDIS {rj.transaction_code} rejected: {reason.code} {reason.meaning}"]
+    with transaction.atomic():
+        if rj.transaction_code == Instruction.Code.CANCEL:
+            words.append("the mandate was already being cancelled: nothing more to do")
+        else:
+            _mandate_follows(m, reason, words, rj.reported_on)
+        rj.consequence = "; ".join(words)[:200]
+        rj.save(update_fields=["consequence"])
+    return rj.consequence
+
+
+def apply_claim(ic: IndemnityClaim) -> str:
+    """A Direct Debit the payer reclaimed under the Guarantee is money not collected: its
+    payment is reversed on the ledger (once) and the mandate kept or cancelled by the code."""
+    reason: Reason = DDICA[ic.reason_code]
+    m = ic.mandate
+    words = [f"DDICA {reason.code} {reason.meaning}"]
+    with transaction.atomic():
+        collection = _collection_on(m, ic.collected_on)
+        paid = _collected(ic.account_id, collection, ic.collected_on, ic.amount)
+        if paid is None:
+            words.append("no collection of that amount on the ledger to reverse: check by hand")
+        else:
+            ic.reversal_ref = _reverse(
+                paid,
+                on=ic.reported_on,
+                ref=f"ddica/{ic.import_ref}",
+                description=f"Direct Debit reclaimed (indemnity): {reason.meaning}",
+            )
+            words.append("reversed on the ledger")
+            if collection is not None:
+                Collection.objects.filter(pk=collection.pk).update(returned=True)
+        _mandate_follows(m, reason, words, ic.reported_on)
+        ic.consequence = "; ".join(words)[:200]
+        ic.save(update_fields=["reversal_ref", "consequence"])
+    return ic.consequence

@@ -78,6 +78,10 @@ ACTION_CODES: tuple[ActionCode, ...] = (
     _a("TRC", "Tracing started for a former tenant", C.RECOVERY),
     _a("AGR", "Referred to a debt recovery agency", C.RECOVERY),
     _a("MJA", "Small claim for a money judgement made", C.RECOVERY),
+    # Direct Debit notices the payer is owed by the Guarantee: information, not an arrears
+    # action, so they never move a letter sequence on or count as contact after a return
+    _a("DDN", "Direct Debit advance notice sent", C.NONE),
+    _a("DDR", "Direct Debit re-presentation notice sent", C.NONE),
     # review: a person's check, not a communication (it is never the run's last action)
     _a("CHK", "Account data checked", C.REVIEW),
     _a(

@@ -117,6 +117,25 @@ DEFAULTS += [
     },
 ]
 
+DEFAULTS += [
+    {
+        "code": "DDN",
+        "channel": "letter",
+        "name": "Direct Debit advance notice",
+        "subject": "Your Direct Debit for rent account ((reference))",
+        "body": "Dear ((tenant_names))\n\nThank you for paying your rent by Direct Debit. This is your advance notice of the payments we will collect.\n\nWe will collect ((dd_amount)) ((dd_frequency)), starting on ((dd_first_collection)). The payments will show on your bank statement with the reference ((dd_reference)). Our service user number is ((service_user_number)).\n\nIf the amount or the dates change, we will tell you at least 10 working days before. You are covered by the Direct Debit Guarantee: if an error is made in the payment of your Direct Debit, you are entitled to a full and immediate refund from your bank. You can cancel a Direct Debit at any time by contacting your bank; please tell us too.\n\n"
+        + _CONTACT,
+    },
+    {
+        "code": "DDR",
+        "channel": "letter",
+        "name": "Direct Debit re-presentation notice",
+        "subject": "Your Direct Debit was not paid: we will collect it again",
+        "body": "Dear ((tenant_names))\n\nYour bank did not pay the Direct Debit for your rent account ((reference)). We will collect ((dd_represent_amount)) again on ((dd_represent_on)), with the reference ((dd_reference)).\n\nPlease make sure the money is in your account on that day. If you cannot pay it, please call us before then so that we can agree what to do.\n\n"
+        + f"{_HELP}\n\n{_CONTACT}",
+    },
+]
+
 
 def seed(template_model) -> int:  # type: ignore[no-untyped-def]
     """Create each default that has no version yet; returns how many were created."""

@@ -37,6 +37,13 @@ FIELDS: dict[str, str] = {
     "payment_options": "How to pay",
     "landlord_name": "The landlord's name",
     "date": "Today's date",
+    "dd_reference": "The Direct Debit's reference (on the payer's bank statement)",
+    "dd_amount": "Each Direct Debit collection, like £123.45",
+    "dd_frequency": "How often it is collected (weekly, every four weeks, monthly...)",
+    "dd_first_collection": "The date of the first collection rentbook will make",
+    "dd_represent_on": "The date a returned Direct Debit will be collected again",
+    "dd_represent_amount": "The amount to be collected again",
+    "service_user_number": "The landlord's Bacs service user number (SUN)",
 }
 
 
@@ -144,6 +151,7 @@ def values_for(
             *latest
         )
     )
+    direct_debit = _direct_debit_values(ids, today)
     notices = _latest(
         DiaryEntry.objects.filter(account_id__in=ids, code__in=list(NOTICE_TYPES)).order_by(*latest)
     )
@@ -174,5 +182,43 @@ def values_for(
             "payment_options": settings.RENTBOOK_PAYMENT_OPTIONS,
             "landlord_name": settings.RENTBOOK_LANDLORD_NAME,
             "date": _long_date(today),
+            **direct_debit.get(account.pk, _NO_DD),
+        }
+    return out
+
+
+_NO_DD = {k: "" for k in FIELDS if k.startswith("dd_") or k == "service_user_number"}
+
+
+def _direct_debit_values(ids: list[int], today: date) -> dict[int, dict[str, str]]:
+    """Each account's current mandate (the newest not cancelled) as merge values."""
+    # imported here: comms sits after banking, and merge is imported by apps loaded before it
+    from rentbook.banking.models import Collection, Mandate
+    from rentbook.banking.schedule import first_collection_from
+
+    out: dict[int, dict[str, str]] = {}
+    mandates = list(
+        Mandate.objects.filter(account_id__in=ids)
+        .exclude(status=Mandate.Status.CANCELLED)
+        .select_related("represent_due")
+        .order_by("account_id", "-id")
+    )
+    collected = set(
+        Collection.objects.filter(mandate__in=mandates).values_list("mandate_id", flat=True)
+    )
+    for m in mandates:
+        if m.account_id in out:
+            continue
+        first = first_collection_from(m, today, collected=m.pk in collected)
+        out[m.account_id] = {
+            "dd_reference": m.reference,
+            "dd_amount": format_pounds(m.amount),
+            "dd_frequency": m.get_frequency_display().lower(),
+            "dd_first_collection": _long_date(first) if first else "",
+            "dd_represent_on": _long_date(m.represent_on) if m.represent_on else "",
+            "dd_represent_amount": (
+                format_pounds(m.represent_due.amount) if m.represent_due else ""
+            ),
+            "service_user_number": settings.RENTBOOK_BACS_SUN,
         }
     return out
