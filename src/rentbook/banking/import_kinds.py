@@ -146,18 +146,28 @@ def _mandate_ids(p: Prepared) -> pl.Series:
     )
 
 
+def _apply_each(model, apply, *order: str):  # type: ignore[no-untyped-def]
+    """An ``after`` hook applying ``apply`` to each new record of a Bacs report, in ``order``:
+    each item changes its mandate (and the ledger) as its reason code says."""
+
+    def after(a: Applied) -> None:
+        ids = a.new.get_column("id").to_list()
+        for item in (
+            model.objects.filter(pk__in=ids)
+            .select_related("mandate", "account")
+            .order_by(*order, "id")
+        ):
+            apply(item)
+
+    return after
+
+
 # ---- ARUDD ------------------------------------------------------------------------------------
 
 
 def _prepare_arudd(p: Prepared) -> pl.DataFrame:
     p.checks.where("amount", p.rows["amount"] <= 0, "a returned debit must be more than £0")
     return p.rows.with_columns(mandate_id=_mandate_ids(p))
-
-
-def _after_arudd(a: Applied) -> None:
-    ids = a.new.get_column("id").to_list()
-    for rd in ReturnedDebit.objects.filter(pk__in=ids).select_related("mandate", "account"):
-        apply_return(rd)
 
 
 ARUDD_KIND = register(
@@ -185,7 +195,7 @@ ARUDD_KIND = register(
         ),
         derived=("mandate_id",),
         prepare=_prepare_arudd,
-        after=_after_arudd,
+        after=_apply_each(ReturnedDebit, apply_return),
         description="Bacs ARUDD report: Direct Debits returned unpaid (XML)",
     )
 )  # fmt: skip
@@ -213,16 +223,6 @@ def _prepare_addacs(p: Prepared) -> pl.DataFrame:
     return rows
 
 
-def _after_addacs(a: Applied) -> None:
-    ids = a.new.get_column("id").to_list()
-    for ch in (
-        InstructionChange.objects.filter(pk__in=ids)
-        .select_related("mandate")
-        .order_by("effective_on", "id")
-    ):
-        apply_change(ch)
-
-
 ADDACS_KIND = register(
     Kind(
         name="bacs_addacs",
@@ -248,23 +248,13 @@ ADDACS_KIND = register(
         ),
         derived=("mandate_id", "new_sort_code", "new_account_number", "new_payer_name"),
         prepare=_prepare_addacs,
-        after=_after_addacs,
+        after=_apply_each(InstructionChange, apply_change, "effective_on"),
         description="Bacs ADDACS report: instructions amended or cancelled by the payer's bank",
     )
 )  # fmt: skip
 
 
 # ---- AUDDIS rejections and DDICA indemnity claims ---------------------------------------------
-
-
-def _after_auddis(a: Applied) -> None:
-    ids = a.new.get_column("id").to_list()
-    for rj in (
-        InstructionRejection.objects.filter(pk__in=ids)
-        .select_related("mandate")
-        .order_by("effective_on", "id")
-    ):
-        apply_rejection(rj)
 
 
 AUDDIS_KIND = register(
@@ -292,7 +282,7 @@ AUDDIS_KIND = register(
         ),
         derived=("mandate_id",),
         prepare=lambda p: p.rows.with_columns(mandate_id=_mandate_ids(p)),
-        after=_after_auddis,
+        after=_apply_each(InstructionRejection, apply_rejection, "effective_on"),
         description="Bacs AUDDIS report: Direct Debit instructions the payer's bank rejected",
     )
 )  # fmt: skip
@@ -301,16 +291,6 @@ AUDDIS_KIND = register(
 def _prepare_ddica(p: Prepared) -> pl.DataFrame:
     p.checks.where("amount", p.rows["amount"] <= 0, "a claimed Direct Debit is more than £0")
     return p.rows.with_columns(mandate_id=_mandate_ids(p))
-
-
-def _after_ddica(a: Applied) -> None:
-    ids = a.new.get_column("id").to_list()
-    for ic in (
-        IndemnityClaim.objects.filter(pk__in=ids)
-        .select_related("mandate")
-        .order_by("collected_on", "id")
-    ):
-        apply_claim(ic)
 
 
 DDICA_KIND = register(
@@ -338,7 +318,7 @@ DDICA_KIND = register(
         ),
         derived=("mandate_id",),
         prepare=_prepare_ddica,
-        after=_after_ddica,
+        after=_apply_each(IndemnityClaim, apply_claim, "collected_on"),
         description="Bacs DDICA report: Direct Debits reclaimed under the Guarantee",
     )
 )  # fmt: skip
