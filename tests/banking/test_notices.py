@@ -4,9 +4,12 @@ presented once more (18) only after its notice (DDR), on the day the notice gave
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import hypothesis
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rentbook.banking.files import collections_file, instructions_file
 from rentbook.banking.models import Collection, Mandate
@@ -102,3 +105,33 @@ def test_arudd_0_is_presented_again_once_after_its_notice(mandated, bacs_env, tm
     assert m.represent_due is None and m.represent_on is None
     # once only: the next day's file presents nothing more
     assert "RB000001" not in codes_in(collections_file(date(2026, 12, 21), NOW))
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@given(
+    frequency=st.sampled_from(["weekly", "fortnightly", "four_weekly", "monthly"]),
+    first=st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 6, 1)),
+    day=st.integers(min_value=1, max_value=31),
+    today=st.dates(min_value=date(2020, 1, 1), max_value=date(2027, 12, 31)),
+    collected=st.booleans(),
+)
+def test_the_next_collection_is_the_first_scheduled_one_far_enough_ahead(
+    frequency, first, day, today, collected
+):
+    """The shortcut that starts near today finds what walking from the first collection does."""
+    from rentbook.arrangements.schedules import due_date
+    from rentbook.banking.days import next_processing_day
+    from rentbook.banking.schedule import rule_of
+
+    monthly = frequency == "monthly"
+    if not monthly:
+        first = first + timedelta(days=(day % 7 - first.weekday()) % 7)
+    m = Mandate(frequency=frequency, collection_day=day if monthly else first.weekday(),
+                first_collection=first, status="live", amount=100)  # fmt: skip
+    found = first_collection_from(m, today, collected=collected)
+    walked = next(
+        d
+        for k in range(5000)
+        if (d := next_processing_day(due_date(first, rule_of(m), k))) >= today
+    )
+    assert found == walked

@@ -71,10 +71,15 @@ def first_collection_from(m: Mandate, today: date, *, collected: bool) -> date |
     if m.status in (Mandate.Status.NEW, Mandate.Status.LODGED) and not collected:
         sent = m.notice_sent_on or today
         earliest = max(today, add_processing_days(sent, settings.RENTBOOK_DD_NOTICE_DAYS))
-    rule = rule_of(m)
-    # at most a few years of weekly dates are passed before one is far enough ahead
-    for k in range(0, 2000):
-        d = due_date(m.first_collection, rule, k)
-        if next_processing_day(d) >= earliest:
-            return next_processing_day(d)
+    first, rule = m.first_collection, rule_of(m)
+    # start a period before the one ``earliest`` falls in, not from the first collection: a
+    # letter batch asks this of every mandated account, some collected weekly for years
+    if m.frequency == Frequency.MONTHLY:
+        start = (earliest.year - first.year) * 12 + earliest.month - first.month - 1
+    else:
+        start = (earliest - first).days // PERIOD[Frequency(m.frequency)] - 1
+    for k in range(max(0, start), max(0, start) + 4):
+        d = next_processing_day(due_date(first, rule, k))
+        if d >= earliest:
+            return d
     return None
