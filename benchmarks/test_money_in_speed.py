@@ -1,6 +1,6 @@
 """Issue 18: a day's money-in files for 100,000 tenancies (all kinds: a cash channel file,
-ARUDD and ADDACS reports, a Housing Benefit schedule, the DWP's UC schedule, DHP awards) load
-through the door in 10 s or less, on PostgreSQL and SQLite.
+ARUDD, ADDACS, AUDDIS and DDICA reports, a Housing Benefit schedule, the DWP's UC schedule,
+DHP awards) load through the door in 10 s or less, on PostgreSQL and SQLite.
 
 The landlord is the import benchmark's (100,000 tenancies x 5 years, END 22 November 2026)
 with its Direct Debit mandates, in a database of its own kept between runs
@@ -11,8 +11,9 @@ The day's files, for Monday 23 November, are written from that database (WRITE_D
 loaded the way a landlord loads them each night, by one `rentbook sync` of the day's directory
 (process start included): every fifth tenancy pays at a cash channel (one payment in fifty
 with a reference no account has, which goes to suspense), 500 Direct Debits come back, 100
-instructions change, each Housing Benefit tenancy's weekly rebate, 2,000 UC managed payments
-and 200 DHP awards.
+instructions change, 50 lodgements are rejected (AUDDIS), 50 collections are claimed back
+(DDICA), each Housing Benefit tenancy's weekly rebate, 2,000 UC managed payments and 200 DHP
+awards.
 """
 
 from __future__ import annotations
@@ -85,6 +86,26 @@ WRITE_DAY = textwrap.dedent(
         '<?xml version="1.0"?><BACSDocument><Data><MessagingAdvices>'
         f'<MessagingHeader report-generation-date="2026-11-23"/>{advices}'
         '</MessagingAdvices></Data></BACSDocument>')
+    rejected = "".join(
+        f'<MessagingAdvice reference="{m}" reason-code="{code}" effective-date="2026-11-20"'
+        ' transaction-code="0N" record-type="R"/>'
+        for m, code in zip(live[2000:2050], "1235BCFGHI" * 5)
+    )
+    (out / "bacs_auddis.xml").write_text(
+        '<?xml version="1.0"?><BACSDocument><Data><MessagingAdvices>'
+        '<MessagingHeader report-generation-date="2026-11-23" advice-type="AUDDIS"/>'
+        f'{rejected}</MessagingAdvices></Data></BACSDocument>')
+    claims = "".join(
+        f'<DDICAdvice DDICReference="DDIC{i:07d}" SUReference="{m}" ReasonCode="{1 + i % 6}"'
+        f' TotalAmount="{-a / 100:.2f}" DDICSubmissionDate="2026-11-23"><DDCollections>'
+        f'<DDCollection DateOfDirectDebit="{d}" Amount="{-a / 100:.2f}"/>'
+        '</DDCollections></DDICAdvice>'
+        for i, (m, a, d) in enumerate(debits[600:650])
+    )
+    (out / "bacs_ddica.xml").write_text(
+        '<?xml version="1.0"?><BACSDocument><Data><DDICReport>'
+        '<Header reportType="DDICA" currentProcessingDate="2026-11-23"/>'
+        f'<NewAdvices>{claims}</NewAdvices></DDICReport></Data></BACSDocument>')
     hb = [r for r, b in accounts if b == "housing_benefit"]
     with (out / "hb_schedule.csv").open("w", newline="") as f:
         w = csv.writer(f)

@@ -55,9 +55,17 @@ def test_matching_is_on_the_check_character_then_the_plain_reference_then_the_na
     assert match("t000-123", accounts)[:2] == (1, "account reference (no check character)")
     assert match(f"RENT {good} THANKS", accounts)[:2] == (1, "reference in the narrative")
     wrong = "T000123" + ("0" if good[-1] != "0" else "1")
+    expected = check_character("T000123")
     assert match(wrong, accounts) == (
-        None, "", f"the check character is wrong (expected {check_character('T000123')})"
+        None, "", f"the check character of {wrong} is wrong (expected {expected})"
     )  # fmt: skip
+    # a statement line whose narrative holds the mistyped reference says so too
+    assert match("", accounts, f"RENT {wrong}")[2] == (
+        f"the check character of {wrong} is wrong (expected {expected})"
+    )
+    assert match("", accounts, "RENT FOR NOVEMBER")[2] == (
+        "no reference given, and none found in the narrative"
+    )
     assert match("T000999X", accounts)[2] == "no account has this reference"
     assert match("T000123 T000456", accounts)[2] == "the narrative names more than one account"
     assert match("", accounts)[2] == "no reference given"
@@ -102,8 +110,8 @@ def test_matched_payments_post_and_the_rest_wait_in_suspense(day_file):
     assert Transaction.objects.get(source_ref="AP1").method == "allpay"
     held = ChannelPayment.objects.filter(status="suspense").order_by("import_ref")
     assert [(h.import_ref, h.amount) for h in held] == [("AP3", 1_250), ("AP4", 800)]
-    assert held[0].suspense_reason.startswith("the check character is wrong")
-    assert held[1].suspense_reason == "no reference given"
+    assert held[0].suspense_reason.startswith("the check character of ")
+    assert held[1].suspense_reason == "no reference given, and none found in the narrative"
     assert any("held in suspense" in n for n in result.notes)
 
 

@@ -1,10 +1,17 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rentbook.ledger.balances import RegularCredit, account_position, pending, technical_arrears
+from rentbook.ledger.balances import (
+    GRACE_DAYS,
+    ExpectedCredit,
+    RegularCredit,
+    account_position,
+    pending,
+    technical_arrears,
+)
 from rentbook.ledger.models import Kind
 from tests.factories import make_account, post
 
@@ -19,6 +26,19 @@ def test_nothing_is_pending_from_a_stream_that_has_stopped():
 def test_pending_is_at_most_what_the_stream_last_paid():
     credit = RegularCredit(20_000, date(2025, 1, 6), None, None)
     assert pending(credit, 50_000, date(2025, 1, 10)) == 20_000
+
+
+def test_a_late_payment_the_payer_listed_is_on_its_way_with_the_weeks_after_its_period():
+    # paid 15 October for September to 10 October; the line for 11 October to 10 November
+    # (£400) is expected 27 November: it is coming, and the next one will pay the weeks since
+    last = RegularCredit(40_000, date(2026, 10, 15), date(2026, 9, 11), date(2026, 10, 10))
+    coming = ExpectedCredit(date(2026, 11, 27), date(2026, 11, 10), 40_000, 40_000)
+    as_of = date(2026, 11, 30)
+    assert pending(last, 70_000, as_of) == 0, "overdue on its cycle"
+    assert pending(last, 70_000, as_of, coming, 30_000) == 40_000 + 30_000
+    assert pending(last, 70_000, as_of, coming, 90_000) == 40_000 + 40_000
+    after_grace = date(2026, 11, 27) + timedelta(days=GRACE_DAYS + 1)
+    assert pending(last, 70_000, after_grace, coming, 30_000) == 0
 
 
 @given(st.integers(-(10**7), 10**7), st.lists(st.integers(0, 10**6), max_size=3))

@@ -51,9 +51,15 @@ def match(given: str, accounts: dict[str, int], narrative: str = "") -> tuple[in
         return found.pop(), "reference in the narrative", ""
     if len(found) > 1:
         return None, "", "the narrative names more than one account"
-    if len(ref) > 1 and ref[:-1] in accounts:
-        return None, "", f"the check character is wrong (expected {check_character(ref[:-1])})"
-    return None, "", "no account has this reference" if ref else "no reference given"
+    near = [w for w in ([ref] if ref else words) if len(w) > 1 and w[:-1] in accounts]
+    if near:
+        w = near[0]
+        return None, "", f"the check character of {w} is wrong (expected {check_character(w[:-1])})"
+    if not ref and narrative.strip():
+        return None, "", "no reference given, and none found in the narrative"
+    if not ref:
+        return None, "", "no reference given"
+    return None, "", "no account has this reference"
 
 
 def matched_frame(refs: pl.Series, narratives: pl.Series, accounts: dict[str, int]) -> pl.DataFrame:

@@ -5,10 +5,12 @@ the cash, card and bank payments."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 from django.db.models import F
 
-from rentbook.banking import details, reports
+from rentbook.banking import details, reports, statements
 from rentbook.banking.channels import matched_frame, post_matched
 from rentbook.banking.codes import ADDACS, ARUDD, AUDDIS, DDICA
 from rentbook.banking.models import (
@@ -400,3 +402,16 @@ CHANNEL_KIND = register(
         "standing orders, transfers), matched by reference or held in suspense",
     )
 )  # fmt: skip
+
+
+# A bank statement in camt.053 (banking/statements.py): its booked credits are the same
+# payments as a cash_payments file's, matched and held in suspense alike.
+STATEMENT_KIND = register(
+    replace(
+        CHANNEL_KIND,
+        name="bank_statement",
+        reader=statements.read_camt053,
+        description="Bank statements in ISO 20022 camt.053: booked credits (standing orders, "
+        "transfers) matched by reference or held in suspense",
+    )
+)

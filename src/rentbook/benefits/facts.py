@@ -6,11 +6,13 @@ cap reductions together, which the tenant must pay and DHP may cover).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
 from rentbook.benefits.models import DhpAward, HousingBenefitLine, UniversalCreditLine
+from rentbook.ledger.balances import GRACE_DAYS, ExpectedCredit
+from rentbook.ledger.models import Kind, Transaction
 from rentbook.ledger.positions import as_text, query_frame
 from rentbook.policy.facts import SCHEMA
 
@@ -53,28 +55,58 @@ def run_facts(as_of: date, open_sql: str) -> pl.DataFrame:
     return hb.join(dhp, on="account_id", how="full", coalesce=True)
 
 
+#: The columns expected_credits gives, by account.
+EXPECTED_SCHEMA = {
+    "account_id": pl.Int64(),
+    "uc_expected_on": pl.Date(),
+    "uc_expected_cover": pl.Date(),
+    "uc_expected_amount": pl.Int64(),
+    "uc_expected_next": pl.Int64(),
+    "uc_expected_since": pl.Int64(),
+}
+
+
+def _expected_sql(account_filter: str) -> str:
+    """Per account, the DWP schedule's lines not yet paid whose period has ended and whose
+    expected day, plus the grace period, has not passed: the latest day and period end, the
+    lines' total and the latest line's amount, and the charges posted since that period."""
+    uc = UniversalCreditLine._meta.db_table
+    due = (
+        f"u.paid_on IS NULL AND u.period_end <= %s AND u.expected_on >= %s"
+        f" AND u.account_id IN ({account_filter})"
+    )
+    latest = (
+        f"SELECT u.account_id, MAX(u.expected_on) AS on_day, MAX(u.period_end) AS cover,"
+        f" SUM(u.amount) AS amount FROM {uc} u WHERE {due} GROUP BY u.account_id"
+    )
+    return (
+        f"SELECT l.account_id, {as_text('l.on_day')}, {as_text('l.cover')}, l.amount,"
+        f" (SELECT u.amount FROM {uc} u WHERE u.account_id = l.account_id AND {due}"
+        "  ORDER BY u.period_end DESC, u.id DESC LIMIT 1),"
+        f" (SELECT COALESCE(SUM(t.amount), 0) FROM {Transaction._meta.db_table} t"
+        f"  WHERE t.account_id = l.account_id AND t.kind = '{Kind.CHARGE.value}'"
+        "  AND t.posted_on > l.cover AND t.posted_on <= %s)"
+        f" FROM ({latest}) l"
+    )
+
+
+def _expected_params(as_of: date, params: list) -> list:
+    day, since = as_of.isoformat(), (as_of - timedelta(days=GRACE_DAYS)).isoformat()
+    # in the order the SQL names them: the latest line's amount, the charges, the lines
+    return [day, since, *params, day, day, since, *params]
+
+
 def expected_credits(as_of: date, open_sql: str) -> pl.DataFrame:
-    """Per account, the latest day the DWP's schedule says a managed payment not yet paid will
-    come (``uc_expected_on``): the run keeps the arrears it will pay technical until then and
-    the grace period after (ledger/balances.is_live)."""
-    rows = query_frame(
-        f"SELECT u.account_id, MAX({as_text('u.expected_on')})"
-        f" FROM {UniversalCreditLine._meta.db_table} u WHERE u.paid_on IS NULL"
-        f" AND u.period_end <= %s AND u.account_id IN ({open_sql}) GROUP BY u.account_id",
-        [as_of.isoformat()],
-        {"account_id": pl.Int64(), "uc_expected_on": pl.Date()},
-    )
-    return rows
+    """Per account, the managed payments the DWP's schedule says are coming and not yet paid
+    (EXPECTED_SCHEMA): the run keeps the arrears they will pay technical until their day and
+    the grace period after (ledger/balances.pending)."""
+    return query_frame(_expected_sql(open_sql), _expected_params(as_of, []), EXPECTED_SCHEMA)
 
 
-def expected_for(account_id: int, as_of: date) -> dict[str, date]:
+def expected_for(account_id: int, as_of: date) -> dict[str, ExpectedCredit]:
     """:func:`expected_credits` for one account, by stream method (ledger/balances)."""
-    day = (
-        UniversalCreditLine.objects.filter(
-            account_id=account_id, paid_on__isnull=True, period_end__lte=as_of
-        )
-        .order_by("-expected_on")
-        .values_list("expected_on", flat=True)
-        .first()
-    )
-    return {"universal_credit": day} if day else {}
+    frame = query_frame(_expected_sql("%s"), _expected_params(as_of, [account_id]), EXPECTED_SCHEMA)
+    if not frame.height:
+        return {}
+    _, on, cover, amount, next_amount, _ = frame.row(0)
+    return {"universal_credit": ExpectedCredit(on, cover, amount, next_amount)}

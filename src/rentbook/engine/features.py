@@ -442,11 +442,6 @@ def _technical(as_of: date, frame: pl.DataFrame, source: Source, open_sql: str) 
             .otherwise(28)
         )
         on_time = (pl.lit(as_of) - pick["on"]).dt.total_days() <= cycle + GRACE_DAYS
-        if s == "uc":
-            # the DWP's schedule says when the next managed payment comes (balances.is_live)
-            on_time = on_time | (
-                (pl.lit(as_of) - pl.col("uc_expected_on")).dt.total_days() <= GRACE_DAYS
-            ).fill_null(False)
         live = _applies(s) & pick["on"].is_not_null() & on_time
         frame = frame.with_columns(
             pl.when(newer).then(pl.lit(True)).otherwise(pl.lit(False)).alias(f"{s}_recent"),
@@ -489,12 +484,24 @@ def _technical(as_of: date, frame: pl.DataFrame, source: Source, open_sql: str) 
             .then(pl.col(f"since_{s}"))
             .otherwise(kept + pl.col(f"{s}_later").fill_null(0))
         )
-        exprs.append(
+        usual = (
             pl.when(pl.col(f"{s}_live"))
             .then(pl.max_horizontal(0, pl.min_horizontal(charged.fill_null(0), f"{s}_amount_p")))
             .otherwise(0)
-            .alias(f"{s}_pending")
         )
+        if s == "uc":
+            # what the DWP's schedule says is coming, while it is (balances.pending)
+            usual = (
+                pl.when(pl.col("uc_expected_on").is_not_null())
+                .then(
+                    pl.col("uc_expected_amount")
+                    + pl.max_horizontal(
+                        0, pl.min_horizontal("uc_expected_since", "uc_expected_next")
+                    )
+                )
+                .otherwise(usual)
+            )
+        exprs.append(usual.alias(f"{s}_pending"))
     frame = frame.with_columns(exprs)
     total = pl.sum_horizontal([f"{s}_pending" for s in pendings])
     technical = pl.max_horizontal(0, pl.min_horizontal("arrears", total))

@@ -40,28 +40,45 @@ class RegularCredit:
         return self.period_end or self.posted_on
 
 
-def is_live(credit: RegularCredit, as_of: date, expected_on: date | None = None) -> bool:
+@dataclass(frozen=True)
+class ExpectedCredit:
+    """What a payer's own schedule says is coming and not yet paid (the DWP's schedule of
+    Universal Credit managed payments, benefits/facts.py), as of a day."""
+
+    on: date  # the latest day a line still due is expected
+    cover: date  # the period end of the latest line
+    amount: int  # pence: every line still due, together
+    next_amount: int  # pence: the latest line's amount, what the payment after it will be
+
+    def live(self, as_of: date) -> bool:
+        return (as_of - self.on).days <= GRACE_DAYS
+
+
+def is_live(credit: RegularCredit, as_of: date) -> bool:
     """Whether the stream's next credit is still on its way: within its cycle plus a grace
-    period of the last one, or, when the payer has said when it will come (the DWP's schedule
-    of Universal Credit managed payments), until that day plus the grace period."""
-    if (as_of - credit.posted_on).days <= credit.cycle_days + GRACE_DAYS:
-        return True
-    return expected_on is not None and (as_of - expected_on).days <= GRACE_DAYS
+    period of the last one."""
+    return (as_of - credit.posted_on).days <= credit.cycle_days + GRACE_DAYS
 
 
 def pending(
     credit: RegularCredit | None,
     charged_since_cover: int,
     as_of: date,
-    expected_on: date | None = None,
+    expected: ExpectedCredit | None = None,
+    charged_since_expected: int = 0,
 ) -> int:
-    """What the next credit of a stream is expected to pay towards charges already debited.
+    """What the stream's credits on their way are expected to pay towards charges already
+    debited.
 
-    Nothing is pending once the stream is overdue (its cycle plus a grace period has passed
-    since the last credit, and any date the payer gave for the next one has passed by the
-    grace period too): a missed direct debit or a stopped benefit is true arrears.
+    When the payer has said what is coming (``expected``, until its day plus the grace
+    period): the lines it listed, and the charges since the latest line's period up to one
+    more such payment, as if the late payment had come on its cycle. Otherwise the next credit
+    after the last one, until the stream is overdue (its cycle plus a grace period has passed
+    since the last credit): a missed direct debit or a stopped benefit is true arrears.
     """
-    if credit is None or not is_live(credit, as_of, expected_on):
+    if expected is not None and expected.live(as_of):
+        return expected.amount + max(0, min(charged_since_expected, expected.next_amount))
+    if credit is None or not is_live(credit, as_of):
         return 0
     return max(0, min(charged_since_cover, credit.amount))
 
@@ -102,10 +119,10 @@ def _streams(account: Account) -> list[str]:
 
 
 def account_position(
-    account: Account, as_of: date, expected: dict[str, date] | None = None
+    account: Account, as_of: date, expected: dict[str, ExpectedCredit] | None = None
 ) -> Position:
-    """``expected``: by stream method, the day its payer said the next credit comes
-    (benefits.expected_credits), which keeps it on its way past its usual cycle."""
+    """``expected``: by stream method, what its payer said is coming (benefits.expected_for),
+    which keeps it on its way past its usual cycle."""
     txns = Transaction.objects.filter(account=account, posted_on__lte=as_of)
     balance = txns.aggregate(total=Sum("amount"))["total"] or 0
 
@@ -137,7 +154,16 @@ def account_position(
                 )["total"]
                 or 0
             )
-        pendings.append(pending(credit, since, as_of, (expected or {}).get(method)))
+        coming = (expected or {}).get(method)
+        since_coming = 0
+        if coming is not None:
+            since_coming = (
+                txns.filter(kind=Kind.CHARGE, posted_on__gt=coming.cover).aggregate(
+                    total=Sum("amount")
+                )["total"]
+                or 0
+            )
+        pendings.append(pending(credit, since, as_of, coming, since_coming))
 
     return Position(
         balance=balance,

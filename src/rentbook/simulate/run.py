@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from rentbook.ledger.calendar import RentFreeRule
-from rentbook.simulate import bacs
+from rentbook.simulate import bacs, money_in
 from rentbook.simulate.accounts import simulate_ledger
 from rentbook.simulate.cases import simulate_cases
 from rentbook.simulate.params import SimulationParams
@@ -87,6 +87,7 @@ def simulate(
     # two chunks are in memory at once.
     pending: Future | None = None
     returns: list[pl.DataFrame] = []
+    money: dict[str, list[pl.DataFrame]] = {kind: [] for kind in money_in.KINDS}
     try:
         with ThreadPoolExecutor(max_workers=1) as writer:
             for k, lo in enumerate(range(0, tenancies, CHUNK)):
@@ -107,6 +108,12 @@ def simulate(
                 # the last days' returned direct debits arrive as Bacs reports instead
                 frames["transactions"], items = bacs.split_returns(frames["transactions"], end)
                 returns.append(items)
+                # and the last days' other money as the channels' and benefits' files
+                frames["transactions"], moved = money_in.split(
+                    frames["transactions"], end, params.landlord == "council"
+                )
+                for kind, rows in moved.items():
+                    money[kind].append(rows)
                 frames["mandates"] = bacs.mandates(frames["tenancies"], frames["transactions"])
                 if cases:
                     history = simulate_cases(
@@ -126,6 +133,7 @@ def simulate(
             f.close()
     if returns:
         bacs.write_arudd(out, pl.concat(returns))
+    money_in.write(out, money, end)
     # the door refuses a file with a header and no rows: a kind with none has no file
     for name in (*CASE_FILES, "mandates"):
         if name in counts and counts[name] == 0:
