@@ -10,10 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from rentbook.imports.layouts import Layout
 
 #: Name of the column holding each row's line number in the file (the header is line 1).
 LINE = "_line"
@@ -45,14 +49,19 @@ class Table:
     batches: Iterator[pl.DataFrame]
     #: The header as written in the file, for the rejects file.
     header: list[str]
+    #: The file's columns not read (a layout names the ones it reads: imports/layouts.py).
+    unread: list[str] = field(default_factory=list)
 
 
 def normalise_name(name: str) -> str:
     return name.strip().lower()
 
 
-def check_header(header: Sequence[str], spec: Columns) -> list[str]:
-    """The normalised column names, or FileError naming every missing, unknown or repeated one."""
+def check_header(header: Sequence[str], spec: Columns, layout: Layout | None = None) -> list[str]:
+    """The normalised column names, or FileError naming every missing, unknown or repeated one.
+    Through a layout, each heading's rentbook column, a column it does not read named apart."""
+    if layout is not None:
+        return [n or f"{_UNREAD}{i}" for i, n in enumerate(layout.names(list(header), spec))]
     names = [normalise_name(h) for h in header]
     problems = []
     seen: set[str] = set()
@@ -74,7 +83,9 @@ def check_header(header: Sequence[str], spec: Columns) -> list[str]:
     return names
 
 
-def open_table(path: Path, spec: Columns, *, batch_rows: int = 1_000_000) -> Table:
+def open_table(
+    path: Path, spec: Columns, *, batch_rows: int = 1_000_000, layout: Layout | None = None
+) -> Table:
     try:
         with path.open("rb") as f:
             head = f.read(_SNIFF_BYTES)
@@ -83,10 +94,24 @@ def open_table(path: Path, spec: Columns, *, batch_rows: int = 1_000_000) -> Tab
     if not head.strip():
         raise FileError("the file is empty")
     if head.startswith(_ZIP_MAGIC):
-        return _open_xlsx(path, spec)
+        return _with_layout(_open_xlsx(path, spec, layout), layout)
     if b"\x00" in head:
         raise FileError("the file is not a CSV or XLSX file (it contains binary data)")
-    return _open_csv(path, head, spec, batch_rows)
+    return _with_layout(_open_csv(path, head, spec, batch_rows, layout), layout)
+
+
+def _with_layout(table: Table, layout: Layout | None) -> Table:
+    """The table as rentbook's columns: with a layout, those it reads and those it gives."""
+    if layout is None:
+        return table
+    kept = [c for c in table.columns if not c.startswith(_UNREAD)]
+    columns = [*kept, *layout.values]
+    unread = [h for h, c in zip(table.header, table.columns, strict=True) if c.startswith(_UNREAD)]
+    return Table(columns, layout.batches(table.batches, kept), columns, unread)
+
+
+#: The name given to a column a layout does not read (unique, and never a real heading).
+_UNREAD = "\x00unread"
 
 
 def _decode_head(head: bytes) -> str:
@@ -104,14 +129,16 @@ def _decode_head(head: bytes) -> str:
         ) from None
 
 
-def _open_csv(path: Path, head: bytes, spec: Columns, batch_rows: int) -> Table:
+def _open_csv(
+    path: Path, head: bytes, spec: Columns, batch_rows: int, layout: Layout | None = None
+) -> Table:
     text = _decode_head(head)
     first = text.splitlines()[0] if text.splitlines() else ""
     try:
         header = next(csv.reader([first]))
     except (csv.Error, StopIteration):
         raise FileError("the first line is not a CSV header") from None
-    names = check_header(header, spec)
+    names = check_header(header, spec, layout)
     body = text[len(first) :].strip()
     if not body and path.stat().st_size <= _SNIFF_BYTES:
         raise FileError("the file has a header but no rows")
@@ -154,7 +181,7 @@ def _first_ragged_line(path: Path) -> int | None:
     return None
 
 
-def _open_xlsx(path: Path, spec: Columns) -> Table:
+def _open_xlsx(path: Path, spec: Columns, layout: Layout | None = None) -> Table:
     try:
         frame = pl.read_excel(
             path,
@@ -170,7 +197,7 @@ def _open_xlsx(path: Path, spec: Columns) -> Table:
     header = list(frame.columns)
     if not header or all(h.startswith("__UNNAMED__") for h in header):
         raise FileError("the first sheet is empty")
-    names = check_header(header, spec)
+    names = check_header(header, spec, layout)
     # Excel keeps dates as dates; the reader turns them into "YYYY-MM-DD 00:00:00" text.
     frame = frame.rename(dict(zip(frame.columns, names, strict=True))).with_columns(
         pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")

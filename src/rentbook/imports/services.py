@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from rentbook.audit.services import acting_as, record
 from rentbook.imports import charges, declared, tenancies, transactions
+from rentbook.imports.layouts import LayoutError, load_layout
 from rentbook.imports.loaders import BulkLoadConflict, bulk_loading, detach_stages
 from rentbook.imports.models import ImportBatch
 from rentbook.imports.reading import Columns, FileError, Table, open_table
@@ -75,7 +76,8 @@ def import_file(kind: str, path: Path | str, **options: Any) -> ImportResult:
     :class:`ImportRefused` for a kind or source that cannot be right.
 
     Options: ``source``, ``dry_run``, ``rejects_path``, ``user``, ``now``, ``batch_rows``,
-    ``options`` (a kind's own, such as the diary's ``codes``: the landlord's code mapping).
+    ``options`` (a kind's own, such as the diary's ``codes``: the landlord's code mapping),
+    ``layout`` (a TOML file: the file is in someone else's columns, imports/layouts.py).
     """
     try:
         return _import_once(kind, path, **options)
@@ -100,6 +102,7 @@ def _import_once(
     now: Callable[[], datetime] = timezone.now,
     batch_rows: int = 1_000_000,
     options: dict[str, Any] | None = None,
+    layout: Path | str | None = None,
 ) -> ImportResult:
     every = kinds()
     if kind not in every:
@@ -112,6 +115,15 @@ def _import_once(
     path = Path(path)
     rejects = Path(rejects_path) if rejects_path else default_rejects_path(path)
     columns, importer = every[kind]
+    reader = declared.REGISTRY[kind].reader if kind in declared.REGISTRY else None
+    laid = None
+    if layout is not None:
+        if reader is not None:
+            raise ImportRefused(f"{kind} is read from its own XML; a layout is for CSV and XLSX")
+        try:
+            laid = load_layout(layout, kind, columns)
+        except LayoutError as e:
+            raise ImportRefused(str(e)) from None
     result = ImportResult(kind=kind, path=path, source=source, dry_run=dry_run)
     started = now()
     as_at = checkpoint_date(timezone.localdate(started))
@@ -129,8 +141,16 @@ def _import_once(
                 result.seconds = perf_counter() - clock
                 return result
         try:
-            reader = declared.REGISTRY[kind].reader if kind in declared.REGISTRY else None
-            table = reader(path) if reader else open_table(path, columns, batch_rows=batch_rows)
+            table = (
+                reader(path)
+                if reader
+                else open_table(path, columns, batch_rows=batch_rows, layout=laid)
+            )
+            if table.unread:
+                result.notes.append(
+                    f"not read (the layout {laid.name if laid else ''} does not name them): "
+                    + ", ".join(table.unread)
+                )
             writer = RejectsWriter(rejects, table.header, table.columns)
             try:
                 with _first_load_journal(kind, result), transaction.atomic():

@@ -86,17 +86,37 @@ def sync(
     directory: Path,
     *,
     on_file: Callable[[str, Path, ImportResult], None] | None = None,
+    layouts: dict[str, Path] | None = None,
     **options: Any,
 ) -> SyncResult:
     """Import every file of ``directory`` in dependency order (``options`` as
-    :func:`import_file`'s); stop after the first file refused as a whole."""
+    :func:`import_file`'s; ``layouts``, by kind, the layout its files come in); stop after the
+    first file refused as a whole."""
     out = SyncResult(planned=plan(Path(directory)))
     for kind, path in out.planned:
-        result = import_file(kind, path, **options)
+        result = import_file(kind, path, layout=(layouts or {}).get(kind), **options)
         out.results.append(result)
         if on_file is not None:
             on_file(kind, path, result)
         if result.file_errors:
             out.stopped_at = path
             break
+    return out
+
+
+def layouts_by_kind(paths: list[Path]) -> dict[str, Path]:
+    """The layout files (imports/layouts.py) by the kind each says it is for: one per kind."""
+    import tomllib
+
+    out: dict[str, Path] = {}
+    for p in paths:
+        try:
+            kind = tomllib.loads(Path(p).read_text(encoding="utf-8")).get("kind")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise SyncRefused(f"the layout {p} cannot be read: {e}") from None
+        if not isinstance(kind, str) or not kind:
+            raise SyncRefused(f'the layout {p} does not say its kind (kind = "cash_payments")')
+        if kind in out:
+            raise SyncRefused(f"two layouts for {kind}: {out[kind].name} and {Path(p).name}")
+        out[kind] = Path(p)
     return out

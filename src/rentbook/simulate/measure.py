@@ -1,7 +1,10 @@
 """Measure a simulated landlord from its files, the way the calibration figures are defined.
 
-Balances come from the transactions file alone (the sum of a tenancy's amounts), so these
-numbers check the files an import would load, not the simulator's internal state.
+Balances come from the files alone (the sum of a tenancy's amounts in the transactions file
+and the payments of the money-in files: money_in.py), so these numbers check the files an import
+would load, not the simulator's internal state. A channel payment whose reference was mistyped
+counts for the tenancy it names: the tenant paid, and the landlord holds it in suspense. A
+managed payment the DWP has not yet paid does not count, nor do the ARUDD returns (money back).
 """
 
 from __future__ import annotations
@@ -25,11 +28,43 @@ def _read(out: Path) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame]:
     return tenancies, charges, transactions
 
 
+def _pence(column: str) -> pl.Expr:
+    return pl.col(column).str.to_decimal(scale=2).mul(100).cast(pl.Int64)
+
+
+def _money_in(out: Path) -> pl.DataFrame:
+    """The money-in files' payments as (tenancy_ref, pence), negative as on the ledger."""
+
+    def read(kind: str) -> pl.DataFrame | None:
+        paths = sorted(out.glob(f"{kind}-*.csv"))
+        return pl.concat([pl.read_csv(p, infer_schema=False) for p in paths]) if paths else None
+
+    parts = []
+    cash = read("cash_payments")
+    if cash is not None:
+        given = pl.coalesce(pl.col("reference").fill_null("").replace("", None), "payer")
+        named = given.str.extract(r"(T\d+)\w$")
+        parts.append(cash.select(tenancy_ref=named, pence=-_pence("amount")))
+    for kind, amount, paid in (
+        ("hb_schedule", "amount", None),
+        ("uc_schedule", "amount", "paid_on"),
+        ("dhp_awards", "lump_sum", None),
+    ):
+        rows = read(kind)
+        if rows is not None:
+            if paid:
+                rows = rows.filter(pl.col(paid).is_not_null())
+            parts.append(rows.select("tenancy_ref", pence=-_pence(amount)))
+    schema = {"tenancy_ref": pl.String, "pence": pl.Int64}
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
 def measure(out: Path, end: date) -> dict[str, float]:
     """The landlord's vital statistics at ``end``, as fractions (not percentages)."""
     tenancies, charges, transactions = _read(out)
     lead = tenancies.filter(pl.col("person_no") == 1).collect()
-    balances = transactions.group_by("tenancy_ref").agg(balance=pl.col("pence").sum()).collect()
+    entries = pl.concat([transactions.select("tenancy_ref", "pence").collect(), _money_in(out)])
+    balances = entries.group_by("tenancy_ref").agg(balance=pl.col("pence").sum())
     year_ago = end - timedelta(days=364)
     debit = (
         transactions.filter((pl.col("kind") == "charge") & (pl.col("posted_on") >= year_ago))

@@ -25,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="import", help="the system the file came from")
         parser.add_argument("--rejects", type=Path, help="where to write the rejected rows")
         parser.add_argument(
+            "--layout",
+            type=Path,
+            help="the file is in its own columns: a TOML layout naming which holds each of"
+            " rentbook's (docs/imports.md)",
+        )
+        parser.add_argument(
             "--codes",
             help="diary: the mapping of the landlord's action codes (a shipped name such as"
             " hackney, or a TOML file)",
@@ -39,6 +45,7 @@ class Command(BaseCommand):
                 dry_run=opts["dry_run"],
                 rejects_path=opts["rejects"],
                 options={"codes": opts["codes"]} if opts.get("codes") else None,
+                layout=opts.get("layout"),
             )
         except ImportRefused as e:
             raise CommandError(str(e)) from None

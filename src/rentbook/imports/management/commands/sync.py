@@ -1,4 +1,5 @@
-"""``rentbook sync DIR [--source NAME] [--codes MAPPING] [--dry-run] [--report PATH]``: the
+"""``rentbook sync DIR [--source NAME] [--codes MAPPING] [--layout FILE]... [--dry-run]
+[--report PATH]``: the
 day's export files from the housing system, in dependency order (docs/imports.md)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from rentbook.audit.models import AuditEvent
 from rentbook.imports.services import ImportRefused
-from rentbook.imports.sync import SyncRefused, sync
+from rentbook.imports.sync import SyncRefused, layouts_by_kind, sync
 from rentbook.spreadsheet import csv_writer
 
 
@@ -23,6 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path)
         parser.add_argument("--source", default="import", help="the system the files came from")
         parser.add_argument("--codes", help="the mapping of the landlord's action codes")
+        parser.add_argument(
+            "--layout",
+            action="append",
+            type=Path,
+            default=[],
+            help="a kind's files come in their own columns (a TOML layout naming its kind;"
+            " repeat for each)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and report only")
         parser.add_argument(
             "--report", type=Path, help="write what changed (each file, each change) as CSV"
@@ -41,6 +50,7 @@ class Command(BaseCommand):
         try:
             done = sync(
                 opts["directory"],
+                layouts=layouts_by_kind(opts["layout"]),
                 on_file=told,
                 source=opts["source"],
                 dry_run=opts["dry_run"],
