@@ -1,6 +1,7 @@
 """Issue 18: a day's money-in files for 100,000 tenancies (all kinds: a cash channel file,
 ARUDD, ADDACS, AUDDIS and DDICA reports, a Housing Benefit schedule, the DWP's UC schedule,
-DHP awards) load through the door in 10 s or less, on PostgreSQL and SQLite.
+DHP awards) load through the door in 10 s or less, on PostgreSQL and SQLite; then the day's
+Standard 18 files go out (`rentbook bacs`, timed and recorded, no target of its own).
 
 The landlord is the import benchmark's (100,000 tenancies x 5 years, END 22 November 2026)
 with its Direct Debit mandates, in a database of its own kept between runs
@@ -207,5 +208,15 @@ def test_a_days_money_in_files_load_in_10_seconds(landlord, bench_data, database
     assert again.returncode == 0, again.stdout + again.stderr
     figures["total"] = round(total, 2)
     figures["accounts, debits in the week, hb, uc"] = counts
+    # then the day's Direct Debits out: rentbook bacs writes Monday's Standard 18 files
+    # (AUDDIS and collections, each collection posted) and sends the notices due
+    bacs = [RENTBOOK, "bacs", "--on", "2026-11-23", "--out", str(bench_data / f"bacs-{database}")]
+    started = time.perf_counter()
+    out = subprocess.run(bacs, env=env, capture_output=True, text=True)
+    figures["bacs_seconds"] = round(time.perf_counter() - started, 2)
+    assert out.returncode == 0, out.stdout + out.stderr
+    figures["bacs"] = out.stdout.strip().splitlines()
+    collections = next(line for line in figures["bacs"] if "collections-" in line)
+    assert int(collections.split(": ")[1].split()[0].replace(",", "")) > 0, collections
     record_result(f"money_in_{database}", figures)
     assert total <= TARGET_SECONDS, figures

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rentbook.recovery",
     "rentbook.benefits",
     "rentbook.banking",
+    "rentbook.debts",
     "rentbook.engine",
     "rentbook.comms",
     "rentbook.performance",

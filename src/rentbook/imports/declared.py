@@ -126,6 +126,8 @@ class Kind:
     #: Keep a row whose account is not found (its account_id null) for ``prepare`` to match
     #: another way or hold: money that arrives with a reference nobody knows is never dropped.
     account_optional: bool = False
+    #: The file may leave the account column out altogether (a customer who is no tenant).
+    account_column_optional: bool = False
     #: Rows are never changed by a later file (a Bacs report or a payment file: what a person
     #: did since, such as allocating a payment from suspense, must stand).
     frozen: bool = False
@@ -139,8 +141,9 @@ class Kind:
     @property
     def columns(self) -> Columns:
         cols = (self.key, self.account_key, *(f.column for f in self.fields))
+        keys = (self.key,) if self.account_column_optional else (self.key, self.account_key)
         required = tuple(
-            c for c in cols if c in (self.key, self.account_key) or self.field(c).required
+            c for c in cols if c in keys or (c != self.account_key and self.field(c).required)
         )
         return Columns(required=required, optional=tuple(c for c in cols if c not in required))
 

@@ -1,0 +1,115 @@
+"""The revenues collection and write-off summary by fund for a financial year, laid out as
+seed 002 ¶3 lays it out: cash collected (including collections for prior years), sum billed, %
+collected, written off (including prior years' sums written off in the year), % written off,
+per fund and in total.
+
+Council tax is net of council tax reduction (bills less reductions); rents are net of benefit
+paid direct to the landlord (Housing Benefit; since then also Universal Credit managed payments
+and DHP, which the ledger counts with it), read from the rent ledger's summary. Money that came
+back (a returned Direct Debit, a bounced payment) is not collected. Percentages are rounded half
+up to two places, as a committee report prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+
+from rentbook.debts.models import Debt, DebtEntry, EntryKind
+from rentbook.ledger.summary import period_sums
+
+#: The funds in the seed's order, each with the label it prints.
+FUNDS = (
+    ("council_tax", "Council Tax"),
+    ("ndr", "NDR"),
+    ("rent", "Rents"),
+    ("sundry", "Sundry Debtors"),
+    ("hbo", "Housing Benefit Overpayments"),
+)
+
+
+def year_span(year: int) -> tuple[date, date]:
+    """1 April ``year`` to 31 March the year after: financial year ``year``/``year + 1``."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FundRow:
+    fund: str
+    label: str
+    cash_collected: int  # pence
+    billed: int
+    written_off: int
+
+    @property
+    def pct_collected(self) -> Decimal | None:
+        return percent(self.cash_collected, self.billed)
+
+    @property
+    def pct_written_off(self) -> Decimal | None:
+        return percent(self.written_off, self.billed)
+
+
+def _debt_funds(start: date, end: date) -> dict[str, tuple[int, int, int]]:
+    """By stream: (cash collected, billed net of reductions, written off) posted in the span."""
+    e, d = DebtEntry._meta.db_table, Debt._meta.db_table
+    pay, rev, charge, cut, off = (
+        EntryKind.PAYMENT.value, EntryKind.REVERSAL.value, EntryKind.CHARGE.value,
+        EntryKind.REDUCTION.value, EntryKind.WRITE_OFF.value,
+    )  # fmt: skip
+    sql = (
+        f"SELECT d.stream,"
+        f" -SUM(CASE WHEN e.kind = '{pay}' THEN e.amount"
+        f"  WHEN e.kind = '{rev}' AND p.kind = '{pay}' THEN e.amount ELSE 0 END),"
+        f" SUM(CASE WHEN e.kind IN ('{charge}', '{cut}') THEN e.amount ELSE 0 END),"
+        f" -SUM(CASE WHEN e.kind = '{off}' THEN e.amount ELSE 0 END)"
+        f" FROM {e} e JOIN {d} d ON d.id = e.debt_id"
+        # a reversal names the entry it reverses by its reference, on the same debt
+        f" LEFT JOIN {e} p ON e.kind = '{rev}' AND p.debt_id = e.debt_id"
+        "  AND p.import_ref = e.reverses_ref AND p.import_source = e.import_source"
+        " WHERE e.posted_on >= %s AND e.posted_on <= %s GROUP BY d.stream"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [start, end])
+        return {s: (int(c or 0), int(b or 0), int(w or 0)) for s, c, b, w in cur.fetchall()}
+
+
+def _rent_fund(start: date, end: date) -> tuple[int, int, int]:
+    sums = period_sums(start, end, ("charge", "payment", "benefit", "returned", "write_off"))
+    total = {c: int(sums.get_column(c).sum() or 0) for c in sums.columns if c != "account_id"}
+    cash = -(total["payment"] - total["benefit"] + total["returned"])
+    billed = total["charge"] + total["benefit"]
+    return cash, billed, -total["write_off"]
+
+
+def fund_summary(year: int) -> tuple[list[FundRow], FundRow]:
+    """The year's rows, one per fund with any figure, and their total."""
+    start, end = year_span(year)
+    figures = _debt_funds(start, end)
+    figures["rent"] = _rent_fund(start, end)
+    rows = [
+        FundRow(fund, label, *figures[fund])
+        for fund, label in FUNDS
+        if any(figures.get(fund, (0, 0, 0)))
+    ]
+    total = FundRow(
+        "total",
+        "Total",
+        sum(r.cash_collected for r in rows),
+        sum(r.billed for r in rows),
+        sum(r.written_off for r in rows),
+    )
+    return rows, total

@@ -1,0 +1,177 @@
+"""Corporate debt: a customer (a person or an organisation) and every council debt they owe
+beside their rent: council tax, non-domestic rates (NDR), sundry debts and Housing Benefit
+overpayments (HBO). Each debt has its own append-only ledger in integer pence, written only
+by the import door (debts/import_kinds.py): entries are never changed, only reversed
+(docs/corporate-debt.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from rentbook.imports.models import import_key, import_ref_field, import_source_field
+from rentbook.ledger.models import Account
+
+
+class Stream(models.TextChoices):
+    COUNCIL_TAX = "council_tax", "Council tax"
+    NDR = "ndr", "Non-domestic rates"
+    SUNDRY = "sundry", "Sundry debtors"
+    HBO = "hbo", "Housing Benefit overpayment"
+
+
+class Customer(models.Model):
+    """Someone who owes the council: matched to a tenancy's rent account when they are its
+    tenant (by the housing system's reference, or by a person confirming a suggested match:
+    never silently)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(max_length=120)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nino = models.CharField("National Insurance number", max_length=9, blank=True, default="")
+    address = models.CharField(max_length=200, blank=True, default="")
+    postcode = models.CharField(max_length=10, blank=True, default="", db_index=True)
+    #: The rent account of the tenancy this customer holds, once known.
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [import_key("customer_import_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.import_ref})"
+
+
+class CustomerMatch(models.Model):
+    """A possible match of a customer to a tenancy's rent account, waiting for a person: the
+    same person in two systems is never merged on a guess."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        CONFIRMED = "confirmed", "The same person: linked"
+        REJECTED = "rejected", "Not the same person"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="matches")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    #: What agrees, in words ("date of birth, surname and postcode").
+    evidence = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "account"], name="one_match_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} may be the tenant of account {self.account_id}"
+
+
+class Debt(models.Model):
+    """One debt of a customer: a council tax account's year, a rates account's year, an
+    invoice, or an overpayment decision. Its balance is the sum of its entries."""
+
+    class Cause(models.TextChoices):
+        CLAIMANT_ERROR = "claimant_error", "Claimant error"
+        OFFICIAL_ERROR = "official_error", "Official error"
+        FRAUD = "fraud", "Fraud"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="debts")
+    stream = models.CharField(max_length=12, choices=Stream.choices)
+    #: The financial year it is for, by its first year: 2013 is 2013/14 (1 April to 31 March).
+    financial_year = models.PositiveSmallIntegerField()
+    raised_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    #: Sundry debts: the service department that raised the invoice.
+    department = models.CharField(max_length=60, blank=True, default="")
+    #: HBO: why it was overpaid, and whether it is recoverable.
+    cause = models.CharField(max_length=16, choices=Cause.choices, blank=True, default="")
+    recoverable = models.BooleanField(default=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    description = models.CharField(max_length=200, blank=True, default="")
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["stream", "-financial_year", "id"]
+        constraints = [import_key("debt_import_key")]
+        indexes = [models.Index(fields=["customer", "stream"], name="debt_customer_stream")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stream_display()} {self.import_ref}"
+
+
+class EntryKind(models.TextChoices):
+    CHARGE = "charge", "Charge (bill, instalment plan, invoice, overpayment)"
+    REDUCTION = "reduction", "Reduction or relief (council tax reduction, rates relief)"
+    SURCHARGE = "surcharge", "Statutory surcharge or costs"
+    PAYMENT = "payment", "Payment"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    WRITE_OFF = "write_off", "Write-off"
+    REVERSAL = "reversal", "Reversal of an entry"
+
+
+#: The sign each kind's amount takes (+ owed, - paid or taken off); adjustments and
+#: reversals either.
+SIGN = {
+    EntryKind.CHARGE: 1,
+    EntryKind.SURCHARGE: 1,
+    EntryKind.REDUCTION: -1,
+    EntryKind.PAYMENT: -1,
+    EntryKind.WRITE_OFF: -1,
+}
+
+
+class WriteOffReason(models.TextChoices):
+    """Seed 002 §5's six reasons."""
+
+    DECEASED = "deceased", "Deceased with no estate"
+    GONE_AWAY = "gone_away", "Gone away, no trace"
+    SEQUESTRATION = "sequestration", "Sequestration, trust deed or liquidation"
+    UNECONOMIC = "uneconomic", "Uneconomic to pursue"
+    PRESCRIBED = "prescribed", "Prescribed (time-barred)"
+    OTHER = "other", "Other, approved case by case"
+
+
+class DebtEntry(models.Model):
+    """One append-only entry on a debt's ledger: never changed, only reversed."""
+
+    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="entries")
+    posted_on = models.DateField()
+    kind = models.CharField(max_length=12, choices=EntryKind.choices)
+    amount = models.BigIntegerField(help_text="pence: positive owed, negative paid or removed")
+    description = models.CharField(max_length=200, blank=True, default="")
+    write_off_reason = models.CharField(
+        max_length=16, choices=WriteOffReason.choices, blank=True, default=""
+    )
+    reverses_ref = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["posted_on", "id"]
+        constraints = [import_key("debtentry_import_key")]
+        indexes = [models.Index(fields=["debt", "posted_on"], name="debtentry_debt_date")]
+        verbose_name_plural = "debt entries"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} on {self.posted_on}"
