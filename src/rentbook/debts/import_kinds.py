@@ -37,7 +37,7 @@ def _prepare_customer(p: Prepared) -> pl.DataFrame:
     p.checks.where(
         "nino",
         nino.is_not_null() & ~nino.str.contains(NINO).fill_null(True),
-        "not a National Insurance number (two letters, six digits, A to D: QQ123456C)",
+        "not a National Insurance number (two letters, six digits, A to D: AB123456C)",
     )
     return rows.with_columns(
         nino=nino.fill_null(""),
