@@ -87,7 +87,13 @@ def objects(make_user):
         account=account, kind="managed_payment", requested_on=date.today(), arrears=50_000,
         monthly_rent=43_333, reason="arrears are two months' rent or more",
     )  # fmt: skip
+    from rentbook.debts.models import Customer, CustomerMatch
+
+    customer = Customer.objects.create(name="Pat Walker", import_ref="C-WALK", import_source="t")
+    match = CustomerMatch.objects.create(customer=customer, account=account, evidence="surname")
     return {
+        "customer_ref": customer.import_ref,
+        "match_id": match.pk,
         "uc_request_id": uc.pk,
         "suspense_id": held.pk,
         "reference": account.reference,

@@ -64,6 +64,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     )
     items.append(
         {
+            "text": "Customers",
+            "href": reverse("web:customers"),
+            "current": here.startswith("web:customer") or here.startswith("web:revenues"),
+        }
+    )
+    items.append(
+        {
             "text": "Performance",
             "href": reverse("web:performance"),
             "current": here.startswith("web:performance"),

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("rentbook.web.routes.recovery")),
     path("", include("rentbook.web.routes.banking")),
     path("", include("rentbook.web.routes.benefits")),
+    path("", include("rentbook.web.routes.debts")),
     path("", include("rentbook.web.routes.comms")),
     path("", include("rentbook.web.routes.performance")),
     path("", include("rentbook.web.routes.plans")),

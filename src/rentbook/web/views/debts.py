@@ -1,0 +1,149 @@
+"""Corporate debt: the council's revenues collection by fund, its customers and their debts,
+and the queue of possible matches with tenants. Thin views over rentbook.debts."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from rentbook.debts.funds import FundRow, fund_summary, year_label
+from rentbook.debts.matching import MatchError, decide
+from rentbook.debts.models import Customer, CustomerMatch
+from rentbook.debts.services import customer_debts
+from rentbook.ledger.balances import account_position
+from rentbook.money import format_pounds
+from rentbook.spreadsheet import csv_writer, workbook
+from rentbook.web import permissions
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = ["Fund", "Cash Collected", "Sum Billed", "% Collected", "Written Off", "% W/off"]
+
+
+def _year(request: HttpRequest) -> int:
+    today = timezone.localdate()
+    default = today.year if today.month >= 4 else today.year - 1
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        year = default
+    return year if 1990 <= year <= default + 1 else default
+
+
+def _cells(r: FundRow) -> list[str]:
+    def pct(v: object) -> str:
+        return "" if v is None else str(v)
+
+    return [r.label, format_pounds(r.cash_collected), format_pounds(r.billed),
+            pct(r.pct_collected), format_pounds(r.written_off), pct(r.pct_written_off)]  # fmt: skip
+
+
+def revenues(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows, total = fund_summary(year)
+    return render(
+        request,
+        "web/debts/revenues.html",
+        {"year": year, "label": year_label(year), "rows": rows, "total": total,
+         "years": list(range(year - 4, year + 2))},
+    )  # fmt: skip
+
+
+@permissions.allowed(permissions.can_export)
+def revenues_csv(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows, total = fund_summary(year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="revenues-{year}.csv"'
+    w = csv_writer(response)
+    w.writerow([f"Council Revenues Collection {year_label(year)}"])
+    w.writerow(HEADER)
+    w.writerows(_cells(r) for r in [*rows, total])
+    return response
+
+
+@permissions.allowed(permissions.can_export)
+def revenues_xlsx(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows, total = fund_summary(year)
+    out = io.BytesIO()
+    book = workbook(out)
+    bold = book.add_format({"bold": True})
+    money = book.add_format({"num_format": "£#,##0.00"})
+    sheet = book.add_worksheet("Collection by fund")
+    sheet.write_row(0, 0, [f"Council Revenues Collection {year_label(year)}"], bold)
+    sheet.write_row(2, 0, HEADER, bold)
+    for i, r in enumerate([*rows, total], start=3):
+        sheet.write_string(i, 0, r.label)
+        for col, pence in ((1, r.cash_collected), (2, r.billed), (4, r.written_off)):
+            sheet.write_number(i, col, pence / 100, money)
+        for col, v in ((3, r.pct_collected), (5, r.pct_written_off)):
+            if v is not None:
+                sheet.write_number(i, col, float(v))
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 5, 18)
+    book.close()
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="revenues-{year}.xlsx"'
+    return response
+
+
+def customers(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    found = Customer.objects.all()
+    if q:
+        found = found.filter(Q(name__icontains=q) | Q(import_ref__iexact=q))
+    page = Paginator(found.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = CustomerMatch.objects.filter(status=CustomerMatch.Status.PENDING).count()
+    return render(request, "web/debts/customers.html", {"page": page, "q": q, "pending": pending})
+
+
+def customer(request: HttpRequest, customer_ref: str) -> HttpResponse:
+    c = get_object_or_404(
+        Customer.objects.select_related("account__tenancy"), import_ref=customer_ref
+    )
+    debts = customer_debts(c)
+    rent = account_position(c.account, timezone.localdate()) if c.account else None
+    owed = sum(d.balance for d in debts) + (rent.balance if rent else 0)
+    return render(
+        request,
+        "web/debts/customer.html",
+        {"customer": c, "debts": debts, "rent": rent, "owed": owed},
+    )
+
+
+def matches(request: HttpRequest) -> HttpResponse:
+    waiting = CustomerMatch.objects.filter(status=CustomerMatch.Status.PENDING).select_related(
+        "customer", "account__tenancy"
+    )
+    page = Paginator(waiting.order_by("id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/debts/matches.html", {"page": page})
+
+
+def match_decision(request: HttpRequest, match_id: int) -> HttpResponse:
+    m = get_object_or_404(CustomerMatch, pk=match_id)
+    if request.method != "POST":
+        return redirect("web:customer-matches")
+    if not permissions.can_change(request.user):
+        raise PermissionDenied
+    answer = request.POST.get("same", "")
+    if answer not in ("yes", "no"):
+        messages.error(request, "Say whether they are the same person")
+        return redirect("web:customer-matches")
+    try:
+        decide(m, answer == "yes", by=request.user)
+    except MatchError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(
+            request,
+            "Linked to the tenancy" if answer == "yes" else "Marked as not the same person",
+        )
+    return redirect("web:customer-matches")
