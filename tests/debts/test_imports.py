@@ -90,6 +90,12 @@ def test_a_debt_names_its_customer_and_an_overpayment_its_cause(customer, tmp_pa
         ("HBO2", "hbo"),
     }
     assert Debt.objects.get(import_ref="HBO2").cause == "fraud"
+    # recoverable unless the file says not
+    assert Debt.objects.get(import_ref="CT1").recoverable is True
+    load(tmp_path, "debts", [
+        {"debt_ref": "HBO3", "customer_ref": "C1", "stream": "hbo", "financial_year": "2025",
+         "raised_on": "2026-01-05", "cause": "official_error", "recoverable": "no"}])  # fmt: skip
+    assert Debt.objects.get(import_ref="HBO3").recoverable is False
 
 
 def test_entries_post_once_and_a_closed_debt_takes_no_payment(customer, tmp_path):

@@ -62,6 +62,29 @@ CODES = [
     "NOANS",
     "XYZ",
 ]
+#: The debt policies' recovery codes (debts/policies/*.toml).
+DEBT_CODES = [
+    "SDR1",
+    "SDR2",
+    "SDSS",
+    "SDLG",
+    "HBN",
+    "HBD",
+    "HBDF",
+    "HBI",
+    "HBR",
+    "HBC",
+    "CTR1",
+    "CTFN",
+    "CTSW",
+    "CTCP",
+    "CTDL",
+    "NDR1",
+    "NDFN",
+    "NDSW",
+    "NDCP",
+    "NDDL",
+]
 OUTCOMES = ["OPD", "OPF", "AGP", "AND", "AAH", "ADH", "SOT", "SOE", "SUS", "XX"]
 MONEY = [0, 1, 499, 500, 501, 999, 1000, 1001, 5000, 9500, 19000, 38000, 38001, -500]
 
@@ -125,8 +148,17 @@ def account(rnd: random.Random) -> dict:
     f["notice_type"] = maybe(lambda: rnd.choice(["nosp", "section8"]))
     f["flags"] = frozenset(rnd.sample([*STANDARD_FLAGS, "rent_free"], rnd.randint(0, 2)))
     f["actions"] = tuple(
-        (rnd.choice(CODES), instant_near(rnd, now)) for _ in range(rnd.randint(0, 3))
+        (rnd.choice(CODES + DEBT_CODES), instant_near(rnd, now)) for _ in range(rnd.randint(0, 3))
     )
+    # a council debt's facts (debts/run.py)
+    f["debt_stream"] = maybe(lambda: rnd.choice(["council_tax", "ndr", "sundry", "hbo"]))
+    f["debt_due"] = maybe(lambda: instant_near(rnd, now).date())
+    f["overpayment_cause"] = maybe(
+        lambda: rnd.choice(["claimant_error", "official_error", "fraud"])
+    )
+    f["recoverable"] = maybe(lambda: rnd.random() < 0.8)
+    f["customer_rent_arrears"] = maybe(lambda: rnd.choice([0, 24_999, 25_000, 25_001, -100]))
+    f["hb_in_payment"] = maybe(lambda: rnd.random() < 0.5)
     return f
 
 

@@ -14,7 +14,12 @@ from rentbook.policy.loader import load_policy, shipped_policies
 from rentbook.policy.vectorised import VectorEvaluator
 from tests.policy.strategies import NOWS, SPANS, accounts
 
-POLICIES = [*shipped_policies(), str(Path(__file__).with_name("every_construct.toml"))]
+DEBT_POLICIES = Path(__file__).parents[2] / "src" / "rentbook" / "debts" / "policies"
+POLICIES = [
+    *shipped_policies(),
+    str(Path(__file__).with_name("every_construct.toml")),
+    *sorted(str(p) for p in DEBT_POLICIES.glob("*.toml")),
+]
 _EVALUATORS = {}
 
 

@@ -24,7 +24,13 @@ from rentbook.banking.models import (
     ReturnedDebit,
 )
 from rentbook.banking.references import normalise
-from rentbook.banking.services import apply_change, apply_claim, apply_rejection, apply_return
+from rentbook.banking.services import (
+    Reversals,
+    apply_change,
+    apply_claim,
+    apply_rejection,
+    apply_return,
+)
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
 from rentbook.imports.loaders import fetch_frame
 from rentbook.ledger.models import Account
@@ -148,18 +154,22 @@ def _mandate_ids(p: Prepared) -> pl.Series:
     )
 
 
-def _apply_each(model, apply, *order: str):  # type: ignore[no-untyped-def]
+def _apply_each(model, apply, *order: str, reverses: str = ""):  # type: ignore[no-untyped-def]
     """An ``after`` hook applying ``apply`` to each new record of a Bacs report, in ``order``:
-    each item changes its mandate (and the ledger) as its reason code says."""
+    each item changes its mandate (and the ledger) as its reason code says. A report that
+    reverses payments (``reverses`` names them) writes its reversals together at the end."""
 
     def after(a: Applied) -> None:
         ids = a.new.get_column("id").to_list()
-        for item in (
-            model.objects.filter(pk__in=ids)
-            .select_related("mandate", "account")
-            .order_by(*order, "id")
-        ):
-            apply(item)
+        batch = Reversals() if reverses else None
+        items = model.objects.filter(pk__in=ids).select_related("mandate", "account")
+        for item in items.order_by(*order, "id"):
+            if batch is None:
+                apply(item)
+            else:
+                apply(item, batch)
+        if batch is not None:
+            batch.flush(reverses)
 
     return after
 
@@ -197,7 +207,7 @@ ARUDD_KIND = register(
         ),
         derived=("mandate_id",),
         prepare=_prepare_arudd,
-        after=_apply_each(ReturnedDebit, apply_return),
+        after=_apply_each(ReturnedDebit, apply_return, reverses="returned Direct Debits"),
         description="Bacs ARUDD report: Direct Debits returned unpaid (XML)",
     )
 )  # fmt: skip
@@ -320,7 +330,9 @@ DDICA_KIND = register(
         ),
         derived=("mandate_id",),
         prepare=_prepare_ddica,
-        after=_apply_each(IndemnityClaim, apply_claim, "collected_on"),
+        after=_apply_each(
+            IndemnityClaim, apply_claim, "collected_on", reverses="reclaimed Direct Debits"
+        ),
         description="Bacs DDICA report: Direct Debits reclaimed under the Guarantee",
     )
 )  # fmt: skip

@@ -5,6 +5,7 @@ import keys), so a report imported twice changes nothing the second time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -23,24 +24,56 @@ from rentbook.banking.models import (
     ReturnedDebit,
 )
 from rentbook.ledger.models import Kind, PaymentMethod, Transaction
-from rentbook.ledger.postings import Posting, post
+from rentbook.ledger.postings import Posting, check, post
 
 #: A collection a payer's bank reports as unpaid is found on the ledger within this many days
 #: of its processing day (a housing system may post it a day or two either side).
 MATCH_DAYS = 3
 
 
+@dataclass
+class Reversals:
+    """The reversals one report's items post, written together once the report is applied
+    (one insert and one audit event for the file, not one posting each): ``taken`` keeps a
+    payment reversed by an earlier item of the same report from being reversed again."""
+
+    rows: list[Transaction] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
+
+    def flush(self, what: str) -> int:
+        made = Transaction.objects.bulk_create(self.rows, ignore_conflicts=True, batch_size=2000)
+        if made:
+            record(
+                "ledger.posted",
+                object_type="ledger.Transaction",
+                object_id="",
+                summary=f"{len(made):,} {what} reversed on the ledger, "
+                f"{sum(t.amount for t in made):,}p in all",
+                after={"source": "bacs", "source_refs": [t.source_ref for t in made][:1000]},
+            )
+        self.rows.clear()
+        return len(made)
+
+
 def _collected(
-    account_id: int, collection: Collection | None, day: date, amount: int
+    account_id: int,
+    collection: Collection | None,
+    day: date,
+    amount: int,
+    taken: set[str] | frozenset[str] = frozenset(),
 ) -> Transaction | None:
     """The ledger payment a return or claim takes back: rentbook's own collection if it made
     it, else the Direct Debit payment of that amount nearest the day; never one already
-    reversed (a payment comes back once, whether returned or reclaimed)."""
+    reversed (a payment comes back once, whether returned or reclaimed), on the ledger or by an
+    earlier item of the same report (``taken``)."""
+    # a reversal comes after its payment, which is within MATCH_DAYS of the day (the
+    # (account, posted_on) index then reads days, not years, of the account's rows)
+    since = day - timedelta(days=MATCH_DAYS)
     reversed_refs = set(
-        Transaction.objects.filter(account_id=account_id, kind=Kind.REVERSAL).values_list(
-            "reverses_ref", flat=True
-        )
-    )
+        Transaction.objects.filter(
+            account_id=account_id, kind=Kind.REVERSAL, posted_on__gte=since
+        ).values_list("reverses_ref", flat=True)
+    ) | set(taken)
     if collection is not None:
         own = Transaction.objects.filter(source="bacs", source_ref=collection.payment_ref).first()
         return own if own is not None and own.source_ref not in reversed_refs else None
@@ -49,7 +82,7 @@ def _collected(
         kind=Kind.PAYMENT,
         method=PaymentMethod.DIRECT_DEBIT,
         amount=-amount,
-        posted_on__gte=day - timedelta(days=MATCH_DAYS),
+        posted_on__gte=since,
         posted_on__lte=day + timedelta(days=MATCH_DAYS),
     )
     found = [t for t in candidates if t.source_ref not in reversed_refs]
@@ -57,22 +90,34 @@ def _collected(
     return found[0] if found else None
 
 
-def _reverse(paid: Transaction, *, on: date, ref: str, description: str) -> str:
-    """Post the reversal of a Direct Debit payment; its ledger reference."""
-    back = post(
-        paid.account,
-        Posting(
-            kind=Kind.REVERSAL,
-            amount=-paid.amount,
-            posted_on=on,
-            source="bacs",
-            source_ref=ref[:80],
-            method=PaymentMethod.DIRECT_DEBIT,
-            reverses_ref=paid.source_ref,
-            description=description[:100],
-        ),
+def _reverse(
+    paid: Transaction, *, on: date, ref: str, description: str, batch: Reversals | None = None
+) -> str:
+    """Post the reversal of a Direct Debit payment (with ``batch``, add it to the report's
+    reversals, written when the report is applied); its ledger reference."""
+    posting = Posting(
+        kind=Kind.REVERSAL,
+        amount=-paid.amount,
+        posted_on=on,
+        source="bacs",
+        source_ref=ref[:80],
+        method=PaymentMethod.DIRECT_DEBIT,
+        reverses_ref=paid.source_ref,
+        description=description[:100],
     )
-    return back.source_ref
+    if batch is None:
+        return post(paid.account, posting).source_ref
+    check(posting)
+    batch.rows.append(
+        Transaction(
+            account_id=paid.account_id, posted_on=on, kind=posting.kind, method=posting.method,
+            amount=posting.amount, reverses_ref=posting.reverses_ref,
+            description=posting.description, source=posting.source,
+            source_ref=posting.source_ref,
+        )
+    )  # fmt: skip
+    batch.taken.add(paid.source_ref)
+    return posting.source_ref
 
 
 def _collection_on(m: Mandate, day: date) -> Collection | None:
@@ -105,7 +150,7 @@ def represent_day(reported_on: date) -> date:
     return add_processing_days(reported_on, settings.RENTBOOK_BACS_REPRESENT_DAYS)
 
 
-def apply_return(rd: ReturnedDebit) -> str:
+def apply_return(rd: ReturnedDebit, batch: Reversals | None = None) -> str:
     """Reverse the returned collection on the ledger and change the mandate; the consequence,
     in words, is stored on the return and returned."""
     reason: Reason = ARUDD[rd.reason_code]
@@ -114,7 +159,10 @@ def apply_return(rd: ReturnedDebit) -> str:
     with transaction.atomic():
         if rd.collection is None:
             rd.collection = _collection_on(m, rd.original_processing_on)
-        paid = _collected(rd.account_id, rd.collection, rd.original_processing_on, rd.amount)
+        paid = _collected(
+            rd.account_id, rd.collection, rd.original_processing_on, rd.amount,
+            batch.taken if batch else frozenset(),
+        )  # fmt: skip
         if paid is None:
             words.append("no collection of that amount on the ledger to reverse: check by hand")
         else:
@@ -123,6 +171,7 @@ def apply_return(rd: ReturnedDebit) -> str:
                 on=rd.reported_on,
                 ref=f"arudd/{rd.import_ref}",
                 description=f"Direct Debit returned unpaid: {reason.meaning}",
+                batch=batch,
             )
             words.append("reversed on the ledger")
         if rd.collection is not None:
@@ -238,7 +287,7 @@ def apply_rejection(rj: InstructionRejection) -> str:
     return rj.consequence
 
 
-def apply_claim(ic: IndemnityClaim) -> str:
+def apply_claim(ic: IndemnityClaim, batch: Reversals | None = None) -> str:
     """A Direct Debit the payer reclaimed under the Guarantee is money not collected: its
     payment is reversed on the ledger (once) and the mandate kept or cancelled by the code."""
     reason: Reason = DDICA[ic.reason_code]
@@ -246,7 +295,10 @@ def apply_claim(ic: IndemnityClaim) -> str:
     words = [f"DDICA {reason.code} {reason.meaning}"]
     with transaction.atomic():
         collection = _collection_on(m, ic.collected_on)
-        paid = _collected(ic.account_id, collection, ic.collected_on, ic.amount)
+        paid = _collected(
+            ic.account_id, collection, ic.collected_on, ic.amount,
+            batch.taken if batch else frozenset(),
+        )  # fmt: skip
         if paid is None:
             words.append("no collection of that amount on the ledger to reverse: check by hand")
         else:
@@ -255,6 +307,7 @@ def apply_claim(ic: IndemnityClaim) -> str:
                 on=ic.reported_on,
                 ref=f"ddica/{ic.import_ref}",
                 description=f"Direct Debit reclaimed (indemnity): {reason.meaning}",
+                batch=batch,
             )
             words.append("reversed on the ledger")
             if collection is not None:

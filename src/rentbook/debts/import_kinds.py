@@ -7,7 +7,16 @@ from __future__ import annotations
 import polars as pl
 
 from rentbook.debts.matching import suggest_matches
-from rentbook.debts.models import SIGN, Customer, Debt, DebtEntry, EntryKind, Stream, WriteOffReason
+from rentbook.debts.models import (
+    SIGN,
+    Customer,
+    Debt,
+    DebtAction,
+    DebtEntry,
+    EntryKind,
+    Stream,
+    WriteOffReason,
+)
 from rentbook.imports.declared import Applied, Field, Kind, Prepared, register
 from rentbook.imports.loaders import fetch_frame
 
@@ -200,5 +209,38 @@ DEBT_ENTRIES = register(
         prepare=_prepare_entry,
         description="Each debt's ledger entries: bills, reductions, payments, adjustments, "
         "write-offs",
+    )
+)  # fmt: skip
+
+
+def _prepare_action(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    return rows.with_columns(
+        debt_id=rows["account_id"],
+        code=p.text["code"].str.to_uppercase(),
+        note=rows["note"].fill_null(""),
+    )
+
+
+DEBT_ACTIONS = register(
+    Kind(
+        name="debt_actions",
+        model=DebtAction,
+        key="action_ref",
+        account_key="debt_ref",
+        account_lookup=_debts,
+        account_names="debt",
+        owner="debt_id",
+        depends=("debts",),
+        constants=lambda run: {"created_at": run.now},
+        fields=(
+            Field("code", "text", required=True, max_length=12,
+                  help="the recovery step's code (docs/corporate-debt.md)"),
+            Field("at", "datetime", required=True, help="when it was taken (London time)"),
+            Field("note", "text", max_length=200),
+        ),
+        prepare=_prepare_action,
+        description="The recovery steps taken on each debt (reminders, notices, warrants...), "
+        "which the debt run reads",
     )
 )  # fmt: skip

@@ -175,3 +175,62 @@ class DebtEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} on {self.posted_on}"
+
+
+class DebtAction(models.Model):
+    """A recovery step taken on a debt (a reminder, a final notice, a summary warrant...): the
+    history the debt policies read as ``actions``, by code."""
+
+    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="actions")
+    code = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [import_key("debtaction_import_key")]
+        indexes = [models.Index(fields=["debt", "at"], name="debtaction_debt_at")]
+
+    def __str__(self) -> str:
+        return f"{self.code} on {self.at:%Y-%m-%d}"
+
+
+class DebtRun(models.Model):
+    """The weekly run over every open debt: each decided by its stream's policy."""
+
+    as_of = models.DateField(unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField(default=0)
+    debts = models.PositiveIntegerField(default=0)
+    #: The policy that decided each stream, by stream.
+    policies = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-as_of"]
+
+    def __str__(self) -> str:
+        return f"debt run as of {self.as_of}"
+
+
+class DebtRecommendation(models.Model):
+    run = models.ForeignKey(DebtRun, on_delete=models.CASCADE, related_name="recommendations")
+    debt = models.ForeignKey(Debt, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=60)
+    category = models.CharField(max_length=20)
+    priority = models.IntegerField(default=0)
+    rule = models.CharField(max_length=60, blank=True, default="")
+    reasons = models.JSONField(default=list)
+    balance = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        indexes = [models.Index(fields=["run", "action"], name="debtrec_run_action")]
+
+    def __str__(self) -> str:
+        return f"{self.action} for debt {self.debt_id}"

@@ -275,6 +275,10 @@ def _parse(f: Field, text: pl.Series, checks: Checks) -> pl.Series:
     elif f.type == "bool":
         values, reasons = parsing.yes_no(text)
         checks.add(f.column, reasons)
+        if f.default is not None:  # yes_no reads an empty cell as no; a declared default wins
+            values = values.zip_with(
+                text.is_not_null(), pl.repeat(f.default, len(text), eager=True)
+            )
     elif f.type == "choice":
         allowed = {c.lower(): c for c in f.choices}
         allowed.update({a.lower(): c for a, c in f.aliases.items()})

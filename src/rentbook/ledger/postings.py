@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+import polars as pl
+from django.db import IntegrityError, connection, transaction
 
 from rentbook.audit.services import record
 from rentbook.ledger.models import KIND_SIGN, Account, Kind, Transaction
+from rentbook.ledger.positions import bulk_insert
 
 #: Sources the import door may not use, so an import can never collide with a posting.
 INTERNAL_SOURCES = frozenset(
@@ -124,26 +126,56 @@ def post_received(
     """Post the payments of one import (a benefit schedule, a cash channel's file) as ledger
     payments of its source, each keyed by its own reference, so a file imported again posts
     nothing; inside the import's transaction and batch, audited by the import's own record.
-    How many were new."""
-    made = Transaction.objects.bulk_create(
-        [
-            Transaction(
-                account_id=r.account_id,
-                posted_on=r.posted_on,
-                kind=Kind.PAYMENT,
-                method=method,
-                amount=-r.amount,
-                period_start=r.period_start,
-                period_end=r.period_end,
-                description=r.description[:100],
-                source=source,
-                source_ref=r.source_ref,
-                batch_id=batch_id,
+    How many were new.
+
+    Written with COPY (PostgreSQL) or one executemany (SQLite) after one look-up of the
+    references already posted: Django's bulk_create spent 1.9 s on 11,872 Housing Benefit
+    lines into a ledger of 38 million rows, most of it preparing values (docs/performance.md).
+    """
+    wanted: dict[str, Received] = {}
+    for r in received:
+        if r.amount > 0:
+            wanted.setdefault(r.source_ref, r)
+    if not wanted:
+        return 0
+    table = Transaction._meta.db_table
+    refs = list(wanted)
+    with connection.cursor() as cur:
+        for k in range(0, len(refs), 5000):
+            chunk = refs[k : k + 5000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(
+                f"SELECT source_ref FROM {table} WHERE source = %s AND source_ref IN ({marks})",
+                [source, *chunk],
             )
-            for r in received
-            if r.amount > 0
-        ],
-        ignore_conflicts=True,
-        batch_size=5000,
-    )
-    return len(made)
+            for (ref,) in cur.fetchall():
+                wanted.pop(ref, None)
+    rows = list(wanted.values())
+    if not rows:
+        return 0
+    frame = pl.DataFrame(
+        {
+            "account_id": [r.account_id for r in rows],
+            "posted_on": [r.posted_on for r in rows],
+            "kind": [Kind.PAYMENT.value] * len(rows),
+            "method": [method] * len(rows),
+            "amount": [-r.amount for r in rows],
+            "charge_code": [""] * len(rows),
+            "period_start": [r.period_start for r in rows],
+            "period_end": [r.period_end for r in rows],
+            "reverses_ref": [""] * len(rows),
+            "description": [r.description[:100] for r in rows],
+            "source": [source] * len(rows),
+            "source_ref": [r.source_ref for r in rows],
+            "batch_id": [batch_id] * len(rows),
+        },
+        schema={
+            "account_id": pl.Int64, "posted_on": pl.Date, "kind": pl.String,
+            "method": pl.String, "amount": pl.Int64, "charge_code": pl.String,
+            "period_start": pl.Date, "period_end": pl.Date, "reverses_ref": pl.String,
+            "description": pl.String, "source": pl.String, "source_ref": pl.String,
+            "batch_id": pl.Int64,
+        },
+    )  # fmt: skip
+    bulk_insert(table, frame.columns, frame)
+    return len(rows)

@@ -149,6 +149,19 @@ BASE_FACTS: tuple[Fact, ...] = (
     ),
     _f("latest_letter_income", B, "latest letter is an income letter", "Yes for income letters."),
     _f("flags", Type.FLAGS, "flags", "Types of the flags active at now; read with flag NAME."),
+    # a council debt (issue 19: debts/run.py decides each debt; none for a rent account)
+    _f("debt_stream", T, "debt", "council_tax, ndr, sundry or hbo; none for rent."),
+    _f("debt_due", D, "debt due", "The day the debt fell due (else the day it was raised).",
+       date=True),  # fmt: skip
+    _f("overpayment_cause", T, "overpayment cause", "claimant_error, official_error or fraud."),
+    _f("recoverable", B, "recoverable", "Whether an overpayment may be recovered."),
+    _f(
+        "customer_rent_arrears",
+        M,
+        "customer's rent arrears",
+        "The rent the debt's customer owes on their tenancy; none if not a tenant.",
+    ),
+    _f("hb_in_payment", B, "Housing Benefit in payment", "The customer receives HB now."),
 )
 
 FACTS: dict[str, Fact] = {f.name: f for f in BASE_FACTS}

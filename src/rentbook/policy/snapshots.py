@@ -37,6 +37,7 @@ _TOP = {
     "court",
     "arrangement",
     "latest_letter",
+    "debt",
     "flags",
     "expect",
     "expect_not",
@@ -100,6 +101,15 @@ _BLOCKS: dict[str, dict[str, tuple[str, str]]] = {
     "latest_letter": {
         "status": ("latest_letter_status", _TEXT),
         "income": ("latest_letter_income", _BOOL),
+    },
+    # a rentbook addition to the shared format: a council debt (docs/corporate-debt.md)
+    "debt": {
+        "stream": ("debt_stream", _TEXT),
+        "due": ("debt_due", _DATE),
+        "cause": ("overpayment_cause", _TEXT),
+        "recoverable": ("recoverable", _BOOL),
+        "customer_rent_arrears": ("customer_rent_arrears", _MONEY),
+        "hb_in_payment": ("hb_in_payment", _BOOL),
     },
 }
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -1,0 +1,140 @@
+"""The weekly run over every open council debt: each debt decided by its stream's shipped
+policy (debts/policies/*.toml, in the policy language of docs/policies.md), with the facts of
+policy/facts.py: the debt's balance as ``arrears``, its stream, due day and overpayment cause,
+its recovery history as ``actions``, and from the customer's tenancy the flags that hold every
+stream at once (breathing space, a dispute, deceased...), their rent arrears (HBO's £250 rule)
+and whether Housing Benefit is in payment. Stored as a DebtRun with one DebtRecommendation
+per debt (docs/corporate-debt.md)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Q
+
+from rentbook.cases.models import Flag
+from rentbook.debts.models import Customer, Debt, DebtAction, DebtEntry, DebtRecommendation, DebtRun
+from rentbook.engine.services import explain
+from rentbook.ledger.balances import balances_on
+from rentbook.ledger.models import Account, Benefit
+from rentbook.ledger.positions import as_text, bulk_insert, query_frame
+from rentbook.policy.facts import SCHEMA
+from rentbook.policy.loader import load_policy
+from rentbook.policy.model import Policy
+from rentbook.policy.vectorised import VectorEvaluator
+
+POLICIES = Path(__file__).with_name("policies")
+LONDON = ZoneInfo("Europe/London")
+#: The policy each stream is decided by (a landlord in England names its own council tax one).
+STREAM_POLICIES = {
+    "council_tax": "council_tax_scotland",
+    "ndr": "ndr_scotland",
+    "sundry": "sundry",
+    "hbo": "hbo",
+}
+
+
+def debt_policy(name: str) -> Policy:
+    return load_policy(POLICIES / f"{name}.toml")
+
+
+def debt_facts(as_of: date) -> pl.DataFrame:
+    """One row per open debt with something owed on ``as_of``: ``account_id`` (the debt's id,
+    the column the evaluator keys on), ``stream`` and the base facts it has."""
+    d, e, c = Debt._meta.db_table, DebtEntry._meta.db_table, Customer._meta.db_table
+    rows = query_frame(
+        f"SELECT d.id, d.stream, d.customer_id, c.account_id,"
+        f" {as_text('COALESCE(d.due_on, d.raised_on)')}, d.cause, d.recoverable,"
+        f" (SELECT SUM(x.amount) FROM {e} x WHERE x.debt_id = d.id AND x.posted_on <= %s)"
+        f" FROM {d} d JOIN {c} c ON c.id = d.customer_id WHERE d.status = 'open'",
+        [as_of.isoformat()],
+        {"account_id": pl.Int64, "stream": pl.String, "customer_id": pl.Int64,
+         "rent_account": pl.Int64, "debt_due": pl.Date, "overpayment_cause": pl.String,
+         "recoverable": pl.Boolean, "arrears": pl.Int64},
+    ).filter(pl.col("arrears") > 0)  # fmt: skip
+    now = datetime.combine(as_of, clock(23, 59, 59))
+    tenancies = [a for a in rows.get_column("rent_account").unique().to_list() if a is not None]
+    rent = balances_on(tenancies, as_of) if tenancies else {}
+    hb = set(
+        Account.objects.filter(pk__in=tenancies, benefit=Benefit.HOUSING_BENEFIT).values_list(
+            "pk", flat=True
+        )
+    )
+    flags: dict[int, list[str]] = {}
+    active = Flag.objects.filter(account_id__in=tenancies, starts_on__lte=as_of).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=as_of)
+    )
+    for account_id, kind in active.values_list("account_id", "type"):
+        flags.setdefault(account_id, []).append(kind)
+    actions: dict[int, list[dict]] = {}
+    until = now.replace(tzinfo=LONDON)
+    for debt_id, code, at in DebtAction.objects.filter(
+        debt_id__in=rows.get_column("account_id").to_list(), at__lte=until
+    ).values_list("debt_id", "code", "at"):
+        # the policy language reads London wall time, as the rent run's actions
+        local = at.astimezone(LONDON).replace(tzinfo=None)
+        actions.setdefault(debt_id, []).append({"code": code, "at": local})
+    ids = rows.get_column("account_id").to_list()
+    accounts = rows.get_column("rent_account").to_list()
+    history = [actions.get(i, []) for i in ids]
+    last = [max(h, key=lambda a: a["at"]) if h else None for h in history]
+    return rows.with_columns(
+        now=pl.lit(now, dtype=SCHEMA["now"]),
+        debt_stream=pl.col("stream"),
+        overpayment_cause=pl.col("overpayment_cause").replace("", None),
+        customer_rent_arrears=pl.Series(
+            [rent.get(a) if a is not None else None for a in accounts], dtype=pl.Int64
+        ),
+        hb_in_payment=pl.Series([a in hb for a in accounts], dtype=pl.Boolean),
+        flags=pl.Series([sorted(flags.get(a, [])) for a in accounts], dtype=SCHEMA["flags"]),
+        actions=pl.Series(history, dtype=SCHEMA["actions"]),
+        last_action_code=pl.Series([x["code"] if x else None for x in last], dtype=pl.String),
+        last_action_at=pl.Series([x["at"] if x else None for x in last], dtype=SCHEMA["now"]),
+    ).drop("rent_account")
+
+
+def run_debts(as_of: date, policies: dict[str, str] | None = None) -> DebtRun:
+    """Decide every open debt as of ``as_of`` and store the run (again for the same day: the
+    run is made afresh)."""
+    chosen = {**STREAM_POLICIES, **(policies or {})}
+    started = time.perf_counter()
+    frame = debt_facts(as_of)
+    decided = []
+    for stream, name in chosen.items():
+        part = frame.filter(pl.col("stream") == stream)
+        if not part.height:
+            continue
+        policy = debt_policy(name)
+        out = VectorEvaluator(policy).decide(part)
+        decided.append(out.with_columns(reasons=explain(policy, out)))
+    with transaction.atomic():
+        DebtRun.objects.filter(as_of=as_of).delete()
+        run = DebtRun.objects.create(as_of=as_of, policies=chosen)
+        if decided:
+            rows = pl.concat(decided, how="diagonal_relaxed").select(
+                pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),
+                pl.col("account_id").alias("debt_id"),
+                "action",
+                "category",
+                "priority",
+                pl.col("rule").fill_null(""),
+                "reasons",
+                pl.col("arrears").alias("balance"),
+            )
+            bulk_insert(DebtRecommendation._meta.db_table, rows.columns, rows)
+            run.debts = rows.height
+        run.seconds = round(time.perf_counter() - started, 3)
+        run.save()
+    return run
+
+
+def reasons_of(rec: DebtRecommendation) -> list[str]:
+    value = rec.reasons
+    return json.loads(value) if isinstance(value, str) else list(value)
