@@ -149,3 +149,28 @@ def test_sync_reads_each_kinds_files_through_its_layout(day, tmp_path, capsys):
     other.write_text(ALLPAY)
     with pytest.raises(CommandError, match="two layouts for cash_payments"):
         call_command("sync", str(directory), "--layout", str(layout), "--layout", str(other))
+
+
+def test_a_nights_payment_files_fold_into_the_ledger_summary_once(day, tmp_path, monkeypatch):
+    from rentbook.imports import services
+    from rentbook.ledger.models import LedgerSummary
+    from rentbook.ledger.summary import refresh
+
+    a, layout, path = day
+    directory = tmp_path / "night"
+    directory.mkdir()
+    (directory / "cash_payments-1.csv").write_bytes(path.read_bytes())
+    allpay_file(directory / "cash_payments-2.csv", [
+        ["AP-3", payment_reference(a.reference), "", "12.00", "2026-12-05 09:00", "SPAR"]])  # fmt: skip
+    folds = []
+    monkeypatch.setattr(services, "refresh_summary", lambda: folds.append(1) or refresh())
+    call_command("sync", str(directory), "--source", "allpay", "--layout", str(layout))
+    assert len(folds) == 1  # two files that post, one fold
+    assert LedgerSummary.objects.get().through_id == Transaction.objects.order_by("-id")[0].id
+    # a file imported on its own folds at once
+    (tmp_path / "one.csv").write_text(
+        "payment_ref,reference,amount,paid_at,channel\n"
+        f"PP-2,{payment_reference(a.reference)},13.00,2026-12-04 12:00,paypoint\n"
+    )
+    import_file("cash_payments", tmp_path / "one.csv", source="paypoint")
+    assert len(folds) == 2

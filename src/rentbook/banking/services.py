@@ -39,8 +39,23 @@ class Reversals:
 
     rows: list[Transaction] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)
+    #: the report's items, saved together with their consequence
+    items: list[ReturnedDebit | IndemnityClaim] = field(default_factory=list)
+    #: rentbook's own collections that came back
+    returned: set[int] = field(default_factory=set)
 
     def flush(self, what: str) -> int:
+        for model in (ReturnedDebit, IndemnityClaim):
+            mine = [i for i in self.items if isinstance(i, model)]
+            if mine:
+                fields = ["reversal_ref", "consequence"]
+                if model is ReturnedDebit:
+                    fields.append("collection")
+                model.objects.bulk_update(mine, fields, batch_size=1000)
+        if self.returned:
+            Collection.objects.filter(pk__in=self.returned).update(returned=True)
+        self.items.clear()
+        self.returned.clear()
         made = Transaction.objects.bulk_create(self.rows, ignore_conflicts=True, batch_size=2000)
         if made:
             record(
@@ -175,7 +190,10 @@ def apply_return(rd: ReturnedDebit, batch: Reversals | None = None) -> str:
             )
             words.append("reversed on the ledger")
         if rd.collection is not None:
-            Collection.objects.filter(pk=rd.collection.pk).update(returned=True)
+            if batch is None:
+                Collection.objects.filter(pk=rd.collection.pk).update(returned=True)
+            else:
+                batch.returned.add(rd.collection.pk)
         # one re-presentation only: a collection already re-presented (18) is not offered again
         again = (
             reason.represent
@@ -202,7 +220,10 @@ def apply_return(rd: ReturnedDebit, batch: Reversals | None = None) -> str:
         if reason.deceased:
             words.append("deceased route to start")
         rd.consequence = "; ".join(words)[:200]
-        rd.save(update_fields=["collection", "reversal_ref", "consequence"])
+        if batch is None:
+            rd.save(update_fields=["collection", "reversal_ref", "consequence"])
+        else:
+            batch.items.append(rd)
     return rd.consequence
 
 
@@ -311,8 +332,14 @@ def apply_claim(ic: IndemnityClaim, batch: Reversals | None = None) -> str:
             )
             words.append("reversed on the ledger")
             if collection is not None:
-                Collection.objects.filter(pk=collection.pk).update(returned=True)
+                if batch is None:
+                    Collection.objects.filter(pk=collection.pk).update(returned=True)
+                else:
+                    batch.returned.add(collection.pk)
         _mandate_follows(m, reason, words, ic.reported_on)
         ic.consequence = "; ".join(words)[:200]
-        ic.save(update_fields=["reversal_ref", "consequence"])
+        if batch is None:
+            ic.save(update_fields=["reversal_ref", "consequence"])
+        else:
+            batch.items.append(ic)
     return ic.consequence

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rentbook.imports.results import ImportResult
-from rentbook.imports.services import import_file, kinds
+from rentbook.imports.services import folds_deferred, import_file, kinds
 
 #: Bacs reports come as XML (banking/reports.py); every other kind as CSV or XLSX.
 SUFFIXES = (".csv", ".xlsx", ".xml")
@@ -93,14 +93,15 @@ def sync(
     :func:`import_file`'s; ``layouts``, by kind, the layout its files come in); stop after the
     first file refused as a whole."""
     out = SyncResult(planned=plan(Path(directory)))
-    for kind, path in out.planned:
-        result = import_file(kind, path, layout=(layouts or {}).get(kind), **options)
-        out.results.append(result)
-        if on_file is not None:
-            on_file(kind, path, result)
-        if result.file_errors:
-            out.stopped_at = path
-            break
+    with folds_deferred():
+        for kind, path in out.planned:
+            result = import_file(kind, path, layout=(layouts or {}).get(kind), **options)
+            out.results.append(result)
+            if on_file is not None:
+                on_file(kind, path, result)
+            if result.file_errors:
+                out.stopped_at = path
+                break
     return out
 
 
