@@ -151,8 +151,13 @@ BASE_FACTS: tuple[Fact, ...] = (
     _f("flags", Type.FLAGS, "flags", "Types of the flags active at now; read with flag NAME."),
     # a council debt (issue 19: debts/run.py decides each debt; none for a rent account)
     _f("debt_stream", T, "debt", "council_tax, ndr, sundry or hbo; none for rent."),
-    _f("debt_due", D, "debt due", "The day the debt fell due (else the day it was raised).",
-       date=True),  # fmt: skip
+    _f(
+        "debt_due",
+        D,
+        "debt due",
+        "The day the debt fell due (else the day it was raised).",
+        date=True,
+    ),  # fmt: skip
     _f("overpayment_cause", T, "overpayment cause", "claimant_error, official_error or fraud."),
     _f("recoverable", B, "recoverable", "Whether an overpayment may be recovered."),
     _f(

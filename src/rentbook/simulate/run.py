@@ -18,6 +18,7 @@ from rentbook.simulate.accounts import simulate_ledger
 from rentbook.simulate.cases import simulate_cases
 from rentbook.simulate.params import SimulationParams
 from rentbook.simulate.portfolio import Tenancies, make_tenancies
+from rentbook.simulate.revenues import simulate_revenues
 from rentbook.simulate.rows import charge_rows, landlord, tenancy_rows, transaction_rows
 from rentbook.simulate.weeks import build_grid
 
@@ -25,6 +26,8 @@ from rentbook.simulate.weeks import build_grid
 # (tenancy x week) arrays and rows stay well under a gigabyte. Part of the output's identity:
 # changing it changes the random streams, so the same seed would give different files.
 CHUNK = 8000
+REVENUE_COLUMNS = ["tenancy_ref", "person_no", "first_name", "last_name", "date_of_birth",
+                   "postcode", "benefit", "start_date", "end_date"]  # fmt: skip
 CASE_FILES = (
     "diary",
     "flags",
@@ -67,10 +70,12 @@ def simulate(
     rule: RentFreeRule,
     params: SimulationParams | None = None,
     cases: bool = True,
+    revenues: bool = True,
 ) -> Summary:
     """Write tenancies.csv, charges.csv and transactions.csv for a synthetic landlord and, with
     ``cases``, its income team's history: diary, flags, holds, notices, court_cases and
-    arrangements (.csv)."""
+    arrangements (.csv); with ``revenues``, the council's customers, debts and debt_entries
+    (.csv) of the same tenants (revenues.py)."""
     params = params or SimulationParams()
     if tenancies < 1 or years < 1:
         raise ValueError("tenancies and years must be at least 1")
@@ -134,6 +139,14 @@ def simulate(
     if returns:
         bacs.write_arudd(out, pl.concat(returns))
     money_in.write(out, money, end)
+    if revenues:
+        # the council's other debts of the same people, as its revenues system exports them
+        lead = pl.read_csv(out / "tenancies.csv", infer_schema=False, columns=REVENUE_COLUMNS)
+        rev = simulate_revenues(lead, end, years, _rng(seed, 4))
+        for name, frame in (("customers", rev.customers), ("debts", rev.debts),
+                            ("debt_entries", rev.entries)):  # fmt: skip
+            if frame.height:
+                frame.write_csv(out / f"{name}.csv")
     # the door refuses a file with a header and no rows: a kind with none has no file
     for name in (*CASE_FILES, "mandates"):
         if name in counts and counts[name] == 0:

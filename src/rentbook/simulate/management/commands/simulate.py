@@ -35,6 +35,11 @@ class Command(BaseCommand):
             "--measure", action="store_true", help="print the calibration figures afterwards"
         )
         parser.add_argument(
+            "--no-revenues",
+            action="store_true",
+            help="leave out the council's customers, debts and debt entries",
+        )
+        parser.add_argument(
             "--no-cases",
             action="store_true",
             help="write the ledger's three files only, not the case history's six",
@@ -55,6 +60,7 @@ class Command(BaseCommand):
                 rule=rule,
                 params=SimulationParams(landlord=opts["landlord"]),
                 cases=not opts["no_cases"],
+                revenues=not opts["no_revenues"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
