@@ -160,8 +160,8 @@ def test_a_nights_payment_files_fold_into_the_ledger_summary_once(day, tmp_path,
     directory = tmp_path / "night"
     directory.mkdir()
     (directory / "cash_payments-1.csv").write_bytes(path.read_bytes())
-    allpay_file(directory / "cash_payments-2.csv", [
-        ["AP-3", payment_reference(a.reference), "", "12.00", "2026-12-05 09:00", "SPAR"]])  # fmt: skip
+    row = ["AP-3", payment_reference(a.reference), "", "12.00", "2026-12-05 09:00", "SPAR"]
+    allpay_file(directory / "cash_payments-2.csv", [row])
     folds = []
     monkeypatch.setattr(services, "refresh_summary", lambda: folds.append(1) or refresh())
     call_command("sync", str(directory), "--source", "allpay", "--layout", str(layout))
