@@ -157,7 +157,7 @@ BASE_FACTS: tuple[Fact, ...] = (
         "debt due",
         "The day the debt fell due (else the day it was raised).",
         date=True,
-    ),  # fmt: skip
+    ),
     _f("overpayment_cause", T, "overpayment cause", "claimant_error, official_error or fraud."),
     _f("recoverable", B, "recoverable", "Whether an overpayment may be recovered."),
     _f(
