@@ -36,6 +36,11 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
     assert User.objects.get(username="officer").patches.exists()
     run = Run.objects.get()
     assert run.status == Run.Status.DONE and run.accounts == run.recommendations.count() > 0
+    # the council's debts of the same tenants, linked to their tenancies, decided by the debt run
+    from rentbook.debts.models import Customer, DebtRecommendation
+
+    assert Customer.objects.filter(account__isnull=False).count() == 40
+    assert DebtRecommendation.objects.exists()
     # the run's indicators are worked out before the site is served: the dashboard has figures
     from rentbook.performance import stored
 

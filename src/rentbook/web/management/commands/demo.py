@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from rentbook.debts.run import run_debts
 from rentbook.engine.services import run_arrears
 from rentbook.web.demo import (
     DEMO_PASSWORD,
@@ -56,6 +57,9 @@ class Command(BaseCommand):
             f"Arrears run as of {run.as_of:%-d %B %Y} with the {run.policy} policy: "
             f"{run.accounts:,} accounts decided."
         )
+        # and the council's other debts of the same people, decided by their streams' policies
+        debts = run_debts(timezone.localdate())
+        self.stdout.write(f"Debt run: {debts.debts:,} council debts decided.")
         # the indicators the run queued, so the managers' dashboard opens on figures
         call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
         took = time.monotonic() - started
