@@ -62,7 +62,6 @@ class Ledger:
     uc_payday: np.ndarray  # day of the month Universal Credit is paid
     uc_tenant: np.ndarray  # UC paid to the tenant, who pays on payday
     uc_claim: np.ndarray  # grid week of the last Universal Credit claim (very negative: none)
-    hb_run_on: np.ndarray  # grid week HB stops after a move from HB to UC (-1: no such move)
 
 
 def _weeks(rng: np.random.Generator, n: int, mean: float) -> np.ndarray:
@@ -132,9 +131,6 @@ def simulate_ledger(
     ben[managed] = UCM
     never = np.int32(-(10**6))
     uc_claim = np.full(t, never, dtype=np.int32)
-    # Housing Benefit runs on for two weeks after a claimant moves to Universal Credit (the
-    # transitional HB run-on, not recovered): until this grid week, HB is still paid.
-    hb_run_on = np.full(t, -1, dtype=np.int32)
     fresh = (ben == UC) & ~prehistory & (rng.random(t) < params.new_uc_fresh_claim)
     uc_claim[fresh] = start[fresh]
     uc_dom = np.where(
@@ -201,7 +197,6 @@ def simulate_ledger(
         job_loss = active & (ben == NONE) & (r[0] < params.job_loss_per_year * wk)
         migrate = active & (ben == HB) & (r[1] < params.hb_to_uc_per_year * wk)
         claim = job_loss | migrate
-        hb_run_on[migrate] = w + params.hb_run_on_weeks
         ben[claim] = UC
         uc_claim[claim] = w
         uc_dom[claim] = grid.dom_after_wait[w]
@@ -222,7 +217,7 @@ def simulate_ledger(
 
         # Housing Benefit: weekly rebate (council) or four-weekly allowance in arrears.
         hb_due = np.where(
-            active & ((ben == HB) | (w < hb_run_on)),
+            active & (ben == HB),
             np.rint(hb_frac * np.where(grid.collection[w], elig, 0)).astype(np.int64),
             0,
         )
@@ -421,5 +416,4 @@ def simulate_ledger(
         uc_payday=uc_dom,
         uc_tenant=(ben == UC) & ~is_dd & ~is_so,
         uc_claim=uc_claim,
-        hb_run_on=hb_run_on,
     )

@@ -78,7 +78,6 @@ class SimulationParams:
     job_loss_per_year: float = 0.06  # self-payers who lose work and claim UC
     back_to_work_per_year: float = 0.045  # UC claimants whose claim ends
     hb_to_uc_per_year: float = 0.05  # managed migration from HB to UC
-    hb_run_on_weeks: int = 2  # HB paid for two weeks after the move to UC (DWP: the run-on)
     apa_weekly_hazard: float = 0.06  # UC in 8+ weeks' arrears: landlord gets a managed payment
     uc_deduction_monthly: int = 6000  # third-party deduction for arrears, 10-20% of allowance
     dhp_weekly_hazard: float = 0.005  # a claimant in 4+ weeks' arrears gets a DHP award
