@@ -13,7 +13,13 @@ import pytest
 
 from rentbook.cases.models import Flag
 from rentbook.debts.models import Debt, DebtAction, DebtRecommendation, Stream
-from rentbook.debts.run import POLICIES, STREAM_POLICIES, debt_policy, run_debts
+from rentbook.debts.run import (
+    POLICIES,
+    STREAM_POLICIES,
+    debt_policy,
+    instalments_due,
+    run_debts,
+)
 from rentbook.ledger.models import Kind
 from rentbook.policy.check import check_snapshots
 from tests.debts.conftest import load
@@ -116,3 +122,43 @@ def test_a_breathing_space_on_the_tenancy_holds_every_stream_at_once(tmp_path):
     run_debts(AS_OF)
     assert "hold_breathing_space" not in decided().values()
     assert DebtRecommendation.objects.count() == 4
+
+
+def test_instalments_fall_due_monthly_from_april_to_january():
+    assert [instalments_due(2026, date(2026, m, 1)) for m in (3, 4, 5, 11, 12)] == [0, 1, 2, 8, 9]
+    assert instalments_due(2026, date(2027, 1, 1)) == 10
+    assert instalments_due(2026, date(2027, 3, 31)) == 10
+    assert instalments_due(2025, date(2026, 12, 7)) == 10
+
+
+@pytest.mark.django_db
+def test_council_tax_paid_up_to_its_instalments_is_not_chased(tmp_path):
+    assert load(tmp_path, "customers", [{"customer_ref": "C7", "name": "Jo Reid"}]).ok
+    assert load(
+        tmp_path,
+        "debts",
+        [
+            {
+                "debt_ref": "CT-7",
+                "customer_ref": "C7",
+                "stream": "council_tax",
+                "financial_year": "2026",
+                "raised_on": "2026-03-10",
+                "due_on": "2026-04-01",
+            }
+        ],
+    ).ok
+    rows = [{"entry_ref": "B", "debt_ref": "CT-7", "posted_on": "2026-04-01", "kind": "charge",
+             "amount": "1200.00"}]  # fmt: skip
+    # nine of ten instalments due by 7 December (April to December): £1,080
+    rows += [{"entry_ref": f"P{m}", "debt_ref": "CT-7", "posted_on": f"2026-{m:02d}-01",
+              "kind": "payment", "amount": "-120.00"} for m in range(4, 11)]  # fmt: skip
+    assert load(tmp_path, "debt_entries", rows).ok
+    run_debts(AS_OF)
+    rec = DebtRecommendation.objects.get()
+    assert (rec.action, rec.balance) == ("send_reminder", 24_000)  # November's and December's
+    assert load(tmp_path, "debt_entries", [
+        {"entry_ref": f"P{m}", "debt_ref": "CT-7", "posted_on": f"2026-{m}-01", "kind": "payment",
+         "amount": "-120.00"} for m in (11, 12)]).ok  # fmt: skip
+    run_debts(AS_OF)
+    assert not DebtRecommendation.objects.exists()  # up to date: £120 owed, none of it due

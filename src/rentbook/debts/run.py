@@ -20,7 +20,15 @@ from django.db import transaction
 from django.db.models import Q
 
 from rentbook.cases.models import Flag
-from rentbook.debts.models import Customer, Debt, DebtAction, DebtEntry, DebtRecommendation, DebtRun
+from rentbook.debts.models import (
+    Customer,
+    Debt,
+    DebtAction,
+    DebtEntry,
+    DebtRecommendation,
+    DebtRun,
+    EntryKind,
+)
 from rentbook.engine.services import explain
 from rentbook.ledger.balances import balances_on
 from rentbook.ledger.models import Account, Benefit
@@ -45,20 +53,62 @@ def debt_policy(name: str) -> Policy:
     return load_policy(POLICIES / f"{name}.toml")
 
 
+#: Streams billed for the year and paid by instalments: by default ten, monthly from April
+#: (the statutory schemes' default in Scotland and England), until instalment plans come in.
+INSTALMENT_STREAMS = ("council_tax", "ndr")
+INSTALMENTS = 10
+
+
+def instalments_due(year: int, as_of: date) -> int:
+    """How many of financial year ``year``'s ten monthly instalments (the 1st of April to
+    January) have fallen due by ``as_of``."""
+    months = (as_of.year - year) * 12 + as_of.month - 4 + 1
+    return max(0, min(INSTALMENTS, months))
+
+
+def _not_yet_due(as_of: date) -> pl.Expr:
+    """The part of a year's net bill (``billed``) not yet due on ``as_of``, in pence: the
+    instalments to come, the last of them carrying any odd pence."""
+    # instalments_due, for every row at once
+    due = ((as_of.year - pl.col("year")) * 12 + as_of.month - 3).clip(0, INSTALMENTS)
+    part = pl.col("billed") // INSTALMENTS
+    due_so_far = pl.when(due >= INSTALMENTS).then(pl.col("billed")).otherwise(part * due)
+    return pl.max_horizontal(pl.lit(0), pl.col("billed") - due_so_far)
+
+
 def debt_facts(as_of: date) -> pl.DataFrame:
     """One row per open debt with something owed on ``as_of``: ``account_id`` (the debt's id,
     the column the evaluator keys on), ``stream`` and the base facts it has."""
     d, e, c = Debt._meta.db_table, DebtEntry._meta.db_table, Customer._meta.db_table
+    day = as_of.isoformat()
+    sums = (
+        f"SELECT x.debt_id, SUM(x.amount) AS balance, SUM(CASE WHEN x.kind IN"
+        f" ('{EntryKind.CHARGE.value}', '{EntryKind.REDUCTION.value}') THEN x.amount ELSE 0 END)"
+        f" AS billed FROM {e} x WHERE x.posted_on <= %s GROUP BY x.debt_id"
+    )
     rows = query_frame(
         f"SELECT d.id, d.stream, d.customer_id, c.account_id,"
         f" {as_text('COALESCE(d.due_on, d.raised_on)')}, d.cause, d.recoverable,"
-        f" (SELECT SUM(x.amount) FROM {e} x WHERE x.debt_id = d.id AND x.posted_on <= %s)"
-        f" FROM {d} d JOIN {c} c ON c.id = d.customer_id WHERE d.status = 'open'",
-        [as_of.isoformat()],
+        f" d.financial_year, s.balance, s.billed"
+        f" FROM {d} d JOIN {c} c ON c.id = d.customer_id JOIN ({sums}) s ON s.debt_id = d.id"
+        " WHERE d.status = 'open' AND s.balance > 0",
+        [day],
         {"account_id": pl.Int64, "stream": pl.String, "customer_id": pl.Int64,
          "rent_account": pl.Int64, "debt_due": pl.Date, "overpayment_cause": pl.String,
-         "recoverable": pl.Boolean, "arrears": pl.Int64},
-    ).filter(pl.col("arrears") > 0)  # fmt: skip
+         "recoverable": pl.Boolean, "year": pl.Int64, "balance": pl.Int64,
+         "billed": pl.Int64},
+    )  # fmt: skip
+    # Council tax and rates are billed for the year and paid in instalments: what is owed now
+    # is the balance less the instalments not yet due (docs/corporate-debt.md)
+    rows = (
+        rows.with_columns(
+            arrears=pl.when(pl.col("stream").is_in(list(INSTALMENT_STREAMS)))
+            .then(pl.col("balance") - _not_yet_due(as_of))
+            .otherwise(pl.col("balance"))
+        )
+        .filter(pl.col("arrears") > 0)
+        .drop("balance", "billed", "year")
+    )
     now = datetime.combine(as_of, clock(23, 59, 59))
     tenancies = [a for a in rows.get_column("rent_account").unique().to_list() if a is not None]
     rent = balances_on(tenancies, as_of) if tenancies else {}
