@@ -64,6 +64,7 @@ CODES = [
 ]
 #: The debt policies' recovery codes (debts/policies/*.toml).
 DEBT_CODES = [
+    *("CER1", "CER2", "CEFN", "CESM", "CELO", "CEAE", "CEEA"),
     "SDR1",
     "SDR2",
     "SDSS",
