@@ -6,16 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import polars as pl
 import pytest
 
 from rentbook.banking.facts import run_facts
 from rentbook.cases.models import DiaryEntry
-from rentbook.engine.features import build_features
 from rentbook.engine.models import Recommendation
 from rentbook.engine.services import run_arrears
 from rentbook.imports.services import import_file
-from rentbook.ledger.balances import account_position
 from rentbook.ledger.models import Account
 from tests.banking.conftest import arudd_xml
 from tests.factories import post
@@ -61,25 +58,3 @@ def test_once_someone_has_called_the_return_no_longer_leads(returned, policy):
     run = run_arrears(date(2026, 11, 9), policy)
     rec = Recommendation.objects.filter(run=run, account=returned).first()
     assert rec is None or rec.action != "call_returned_direct_debit"
-
-
-def test_a_collection_that_came_back_is_not_money_on_its_way(mandated, tmp_path):
-    """Before it comes back the £450 of 2 November is on its way for the week after it
-    (technical arrears); once Bacs returns it, the run and the account page both count the
-    whole balance as true arrears."""
-    account, _ = mandated
-    monday = date(2026, 10, 5)
-    while monday <= date(2026, 11, 9):
-        post(account, monday, 15_000, "charge")
-        monday = monday.fromordinal(monday.toordinal() + 7)
-    as_of = date(2026, 11, 10)
-
-    def technical() -> tuple[int, int, int]:
-        row = build_features(as_of).filter(pl.col("account_id") == account.id).row(0, named=True)
-        page = account_position(account, as_of).technical_arrears
-        return row["technical_arrears"], row["true_arrears"], page
-
-    assert technical() == (15_000, 30_000, 15_000)
-    (tmp_path / "arudd.xml").write_text(arudd_xml([{"code": "0"}], processing="2026-11-06"))
-    assert import_file("bacs_arudd", tmp_path / "arudd.xml").ok
-    assert technical() == (0, 90_000, 0)

@@ -8,7 +8,6 @@ per debt (docs/corporate-debt.md)."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import date, datetime
 from datetime import time as clock
@@ -183,8 +182,3 @@ def run_debts(as_of: date, policies: dict[str, str] | None = None) -> DebtRun:
         run.seconds = round(time.perf_counter() - started, 3)
         run.save()
     return run
-
-
-def reasons_of(rec: DebtRecommendation) -> list[str]:
-    value = rec.reasons
-    return json.loads(value) if isinstance(value, str) else list(value)

@@ -449,14 +449,7 @@ def _technical(as_of: date, frame: pl.DataFrame, source: Source, open_sql: str) 
             pick["amount"].alias(f"{s}_amount_p"),
             pl.coalesce(pick["end"], pick["on"]).alias(f"{s}_cover"),
             cycle.alias(f"{s}_cycle"),
-            pick["id"].alias(f"{s}_id_p"),
         )
-        # a credit that came back (a returned Direct Debit, a recalled payment) is not on its way
-        back = _reversed(frame.filter(f"{s}_live").get_column(f"{s}_id_p").to_list(), as_of)
-        if back:
-            frame = frame.with_columns(
-                (pl.col(f"{s}_live") & ~pl.col(f"{s}_id_p").is_in(back)).alias(f"{s}_live")
-            )
         # a live credit from the checkpoint: the charges it kept plus the rows' since
         if f"{s}_charged" not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(f"{s}_charged"))
@@ -525,25 +518,6 @@ def _technical(as_of: date, frame: pl.DataFrame, source: Source, open_sql: str) 
         true_arrears=pl.max_horizontal(0, pl.col("arrears") - technical),
         benefit_weekly=benefit_weekly,
     )
-
-
-def _reversed(ids: list[int], as_of: date) -> list[int]:
-    """Those of the credits ``ids`` that a reversal posted by ``as_of`` took back
-    (balances.account_position reads it the same way). Reversals come days after their
-    credit, so each is looked for in its account's rows from the credit's day on."""
-    out: list[int] = []
-    with connection.cursor() as cur:
-        for k in range(0, len(ids), 20_000):
-            chunk = ", ".join(str(int(i)) for i in ids[k : k + 20_000])
-            cur.execute(
-                f"SELECT p.id FROM {TXN} p WHERE p.id IN ({chunk}) AND EXISTS (SELECT 1"
-                f" FROM {TXN} r WHERE r.account_id = p.account_id AND r.posted_on >= p.posted_on"
-                f" AND r.posted_on <= %s AND r.kind = '{Kind.REVERSAL.value}'"
-                " AND r.reverses_ref = p.source_ref)",
-                [as_of],
-            )
-            out += [row[0] for row in cur.fetchall()]
-    return out
 
 
 def _day_charges(as_of: date, source: Source, open_sql: str) -> pl.DataFrame:

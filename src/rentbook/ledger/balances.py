@@ -141,13 +141,6 @@ def account_position(
     pendings = []
     for method in _streams(account):
         last = txns.filter(kind=Kind.PAYMENT, method=method).order_by("-posted_on", "-id").first()
-        if (
-            last is not None
-            and txns.filter(
-                kind=Kind.REVERSAL, reverses_ref=last.source_ref, posted_on__gte=last.posted_on
-            ).exists()
-        ):
-            last = None  # it came back (a returned Direct Debit): nothing is on its way
         credit = (
             RegularCredit(-last.amount, last.posted_on, last.period_start, last.period_end)
             if last is not None

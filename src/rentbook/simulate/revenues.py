@@ -100,12 +100,12 @@ def simulate_revenues(
         bill = (band * (1.03**k)).astype(np.int64)
         cut = np.where(claimant, (bill * rng.uniform(0.7, 1.0, n)).astype(np.int64), 0)
         _yearly(debts, entries, "council_tax", "CT", people, np.nonzero(live)[0], fy, bill,
-                cut, (CT_MISS, CT_LATER, CT_WRITE_OFF), end, rng)  # fmt: skip
+                cut, (CT_MISS, CT_LATER, CT_WRITE_OFF), rng)  # fmt: skip
         _yearly(debts, entries, "ndr", "ND", firms, np.arange(nb), fy,
                 (rates * (1.02**k)).astype(np.int64), np.zeros(nb, dtype=np.int64),
-                (NDR_MISS, NDR_LATER, NDR_WRITE_OFF), end, rng)  # fmt: skip
-        _sundry(debts, entries, people, np.nonzero(live)[0], fy, end, rng)
-        _overpayments(debts, entries, people, np.nonzero(live & on_hb)[0], fy, end, rng)
+                (NDR_MISS, NDR_LATER, NDR_WRITE_OFF), rng)  # fmt: skip
+        _sundry(debts, entries, people, np.nonzero(live)[0], fy, rng)
+        _overpayments(debts, entries, people, np.nonzero(live & on_hb)[0], fy, rng)
     last_day = end.isoformat()
     frame = pl.DataFrame(
         entries, schema=["entry_ref", "debt_ref", "posted_on", "kind", "amount", "reason"],
@@ -129,7 +129,7 @@ def _day(fy: int, month_index: int, day: int = 1) -> str:
     return f"{y}-{(m - 1) % 12 + 1:02d}-{day:02d}"
 
 
-def _yearly(debts, entries, stream, prefix, customers, who, fy, bill, cut, shares, end, rng):  # type: ignore[no-untyped-def]
+def _yearly(debts, entries, stream, prefix, customers, who, fy, bill, cut, shares, rng):  # type: ignore[no-untyped-def]
     """A year's bill (net of any reduction) in INSTALMENTS, each paid on time, later, or
     written off a year later."""
     miss, later, off = shares
@@ -166,7 +166,7 @@ def _yearly(debts, entries, stream, prefix, customers, who, fy, bill, cut, share
                                 -amount, why))  # fmt: skip
 
 
-def _sundry(debts, entries, people, who, fy, end, rng):  # type: ignore[no-untyped-def]
+def _sundry(debts, entries, people, who, fy, rng):  # type: ignore[no-untyped-def]
     refs = people["customer_ref"].to_list()
     chosen = who[rng.random(len(who)) < SUNDRY_SHARE]
     for i in chosen:
@@ -189,7 +189,7 @@ def _sundry(debts, entries, people, who, fy, end, rng):  # type: ignore[no-untyp
                             "uneconomic"))  # fmt: skip
 
 
-def _overpayments(debts, entries, people, who, fy, end, rng):  # type: ignore[no-untyped-def]
+def _overpayments(debts, entries, people, who, fy, rng):  # type: ignore[no-untyped-def]
     refs = people["customer_ref"].to_list()
     chosen = who[rng.random(len(who)) < HBO_SHARE]
     names = [c for c, _ in CAUSES]
