@@ -234,3 +234,78 @@ class DebtRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} for debt {self.debt_id}"
+
+
+class CombinedArrangement(models.Model):
+    """One arrangement across a customer's debts (seed 002 4.4): one payment at one frequency,
+    each allocated ongoing liabilities first and then arrears by priority
+    (debts/combined.py). The rent part is also an ordinary arrangement on the rent account, so
+    the rent run sees it as it sees any other."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="arrangements")
+    statement = models.ForeignKey(
+        "arrangements.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rent_arrangement = models.ForeignKey(
+        "arrangements.Arrangement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    frequency = models.CharField(max_length=12)
+    day_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 is Monday")
+    payment = models.BigIntegerField(help_text="pence each payment")
+    payment_method = models.CharField(max_length=20)
+    start = models.DateField()
+    first_payment = models.DateField()
+    tolerance_days = models.PositiveSmallIntegerField(default=5)
+    tolerance_pence = models.BigIntegerField(default=0)
+    #: The streams' priority order the allocation used when it was agreed.
+    priority = models.JSONField(default=list)
+    review_on = models.DateField()
+    state = models.CharField(max_length=10, default="live")
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return f"combination arrangement from {self.start}"
+
+
+class CombinedPart(models.Model):
+    """One debt in a combination arrangement: the arrears it had when agreed, its ongoing
+    liability with each payment, and its own state (breach is per stream)."""
+
+    arrangement = models.ForeignKey(
+        CombinedArrangement, on_delete=models.CASCADE, related_name="parts"
+    )
+    #: None for the rent part (the customer's rent account).
+    debt = models.ForeignKey(
+        Debt, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stream = models.CharField(max_length=12)
+    key = models.CharField(max_length=80)
+    year = models.PositiveSmallIntegerField()
+    starting_arrears = models.BigIntegerField()
+    ongoing_each = models.BigIntegerField(default=0)
+    ongoing_until = models.DateField(null=True, blank=True)
+    ongoing_total = models.BigIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, default="live")
+    breaches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "key"], name="combined_part_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} {self.key}"

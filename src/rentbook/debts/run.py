@@ -3,8 +3,9 @@ policy (debts/policies/*.toml, in the policy language of docs/policies.md), with
 policy/facts.py: the debt's balance as ``arrears``, its stream, due day and overpayment cause,
 its recovery history as ``actions``, and from the customer's tenancy the flags that hold every
 stream at once (breathing space, a dispute, deceased...), their rent arrears (HBO's £250 rule)
-and whether Housing Benefit is in payment. Stored as a DebtRun with one DebtRecommendation
-per debt (docs/corporate-debt.md)."""
+and whether Housing Benefit is in payment; a debt in a combination arrangement has its part's
+state as ``arrangement_state`` (debts/arrangements.py). Stored as a DebtRun with one
+DebtRecommendation per debt (docs/corporate-debt.md)."""
 
 from __future__ import annotations
 
@@ -134,7 +135,15 @@ def debt_facts(as_of: date) -> pl.DataFrame:
     accounts = rows.get_column("rent_account").to_list()
     history = [actions.get(i, []) for i in ids]
     last = [max(h, key=lambda a: a["at"]) if h else None for h in history]
+    from rentbook.debts.arrangements import refresh  # it reads this module's instalment rule
+
+    kept = refresh(as_of)
+    in_arrangement = [kept.get(i) for i in ids]
     return rows.with_columns(
+        arrangement_type=pl.Series(
+            ["combination" if s else None for s in in_arrangement], dtype=pl.String
+        ),
+        arrangement_state=pl.Series(in_arrangement, dtype=pl.String),
         now=pl.lit(now, dtype=SCHEMA["now"]),
         debt_stream=pl.col("stream"),
         overpayment_cause=pl.col("overpayment_cause").replace("", None),

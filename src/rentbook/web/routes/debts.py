@@ -2,7 +2,9 @@
 
 from django.urls import URLPattern, path
 
-from rentbook.web.views import debts
+from rentbook.web.views import combined, debts
+
+C = "customers/<str:customer_ref>/arrangements/"
 
 urlpatterns: list[URLPattern] = [
     path("revenues/", debts.revenues, name="revenues"),
@@ -10,6 +12,11 @@ urlpatterns: list[URLPattern] = [
     path("revenues.xlsx", debts.revenues_xlsx, name="revenues-xlsx"),
     path("customers/", debts.customers, name="customers"),
     path("customers/<str:customer_ref>/", debts.customer, name="customer"),
+    path(f"{C}new/", combined.new_arrangement, name="combined-arrangement-new"),
+    path(f"{C}<int:pk>/", combined.arrangement_page, name="combined-arrangement"),
+    path(f"{C}<int:pk>/letter/", combined.letter, name="combined-arrangement-letter"),
+    path(f"{C}<int:pk>/letter.pdf", combined.letter_pdf, name="combined-arrangement-pdf"),
+    path(f"{C}<int:pk>/cancel/", combined.cancel, name="combined-arrangement-cancel"),
     path("customer-matches/", debts.matches, name="customer-matches"),
     path("customer-matches/<int:match_id>/", debts.match_decision, name="customer-match"),
 ]

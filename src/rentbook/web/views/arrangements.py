@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from rentbook.arrangements import services, statements
@@ -121,6 +122,11 @@ def income_expenditure(request: HttpRequest, reference: str) -> HttpResponse:
                 note=values["note"],
                 by=request.user,
             )
+            ref = request.GET.get("customer", "")
+            if ref and account.customers.filter(import_ref=ref).exists():
+                # taken for a combination arrangement across the customer's debts
+                url = reverse("web:combined-arrangement-new", args=[ref])
+                return redirect(f"{url}?statement={s.pk}")
             return redirect(f"{_url('web:arrangement-terms', account)}?statement={s.pk}")
     else:
         values = dict.fromkeys(items, "")

@@ -115,7 +115,13 @@ def customer(request: HttpRequest, customer_ref: str) -> HttpResponse:
     return render(
         request,
         "web/debts/customer.html",
-        {"customer": c, "debts": debts, "rent": rent, "owed": owed},
+        {
+            "customer": c,
+            "debts": debts,
+            "rent": rent,
+            "owed": owed,
+            "arrangements": list(c.arrangements.order_by("-start", "-id")[:10]),
+        },
     )
 
 
