@@ -41,6 +41,16 @@ def test_every_debt_policys_conformance_examples_pass(name):
     assert missing <= {"no_action"}, missing
 
 
+def test_docs_policies_lists_every_example_with_its_expected_action():
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "policies.md").read_text()
+    for name, examples in EXAMPLES.items():
+        assert f"### `{name}`" in docs
+        for e in examples:
+            assert f"| `{e['id']}` | {e['description']} | `{e['expect']}` |" in docs, e["id"]
+
+
 def test_each_stream_has_a_shipped_policy_with_its_examples():
     assert set(STREAM_POLICIES) == set(Stream.values)
     assert set(EXAMPLES) == {p.stem for p in POLICIES.glob("*.toml")}

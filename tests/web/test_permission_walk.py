@@ -91,7 +91,25 @@ def objects(make_user):
 
     customer = Customer.objects.create(name="Pat Walker", import_ref="C-WALK", import_source="t")
     match = CustomerMatch.objects.create(customer=customer, account=account, evidence="surname")
+    from rentbook.arrangements.schedules import Frequency, Rule
+    from rentbook.debts.arrangements import agree
+    from rentbook.debts.models import Debt, DebtEntry
+
+    invoice = Debt.objects.create(
+        customer=customer, stream="sundry", financial_year=2025, raised_on=date(2025, 6, 1),
+        department="Bulky waste", import_ref="INV-WALK", import_source="t",
+    )  # fmt: skip
+    DebtEntry.objects.create(
+        debt=invoice, posted_on=date(2025, 6, 1), kind="charge", amount=4_500,
+        import_ref="INV-WALK-1", import_source="t",
+    )  # fmt: skip
+    today = timezone.localdate()
+    combined = agree(
+        customer, rule=Rule(Frequency.WEEKLY, weekday=today.weekday()), payment=1_000,
+        start=today, first_payment=today, payment_method="card",
+    )  # fmt: skip
     return {
+        "combined_id": combined.pk,
         "customer_ref": customer.import_ref,
         "match_id": match.pk,
         "uc_request_id": uc.pk,
@@ -112,6 +130,8 @@ def objects(make_user):
 def fill(pattern: str, objects: dict, name: str) -> str:
     def one(m: re.Match) -> str:
         key = m.group(2)
+        if key == "pk" and name.startswith("combined-arrangement"):
+            return str(objects["combined_id"])
         if key == "pk" and name.startswith("arrangement"):
             return "999999"
         if key == "pk" and name.startswith("suspense"):

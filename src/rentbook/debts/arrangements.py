@@ -111,13 +111,16 @@ def owing(customer: Customer, as_of: date, rule: Rule, first: date) -> list[Owin
         if d.stream in INSTALMENT_STREAMS:
             to_come = min(balance, not_yet_due(d.financial_year, int(s["billed"] or 0), day))
             until = last_instalment(d.financial_year)
-            n = max(1, combined.payments_until(first, rule, until)) if to_come else 1
+            n = combined.payments_until(first, rule, until) if to_come else 0
+            if not n:
+                # every instalment falls due before the first payment: all of it is arrears
+                to_come = 0
             part = combined.Part(
                 d.import_ref,
                 d.stream,
                 d.financial_year,
                 balance - to_come,
-                -(-to_come // n) if to_come else 0,
+                -(-to_come // n) if n else 0,
                 until if to_come else None,
                 to_come or None,
             )
