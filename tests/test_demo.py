@@ -41,6 +41,16 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
 
     assert Customer.objects.filter(account__isnull=False).count() == 40
     assert DebtRecommendation.objects.exists()
+    # one of them has agreed a combination arrangement across rent and council debts, whose
+    # debts the debt run keeps
+    from rentbook.debts.models import CombinedArrangement
+
+    combined = CombinedArrangement.objects.get()
+    assert combined.parts.filter(starting_arrears__gt=0).count() >= 2
+    assert combined.parts.filter(stream="rent").exists()
+    assert DebtRecommendation.objects.filter(
+        action="keep_arrangement", debt__customer=combined.customer
+    ).exists()
     # the run's indicators are worked out before the site is served: the dashboard has figures
     from rentbook.performance import stored
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from rentbook.api.models import ApiClient
 from rentbook.api.scopes import SCOPES
 from rentbook.api.services import create_client, rotate_token
+from rentbook.debts.models import CombinedArrangement, Customer
 from rentbook.imports.services import ImportResult, import_file
 from rentbook.imports.sync import plan
 from rentbook.ledger.calendar import RentFreeRule
@@ -108,3 +109,35 @@ def demo_api_token() -> str:
         )
         return token
     return rotate_token(client)
+
+
+def demo_combination(today: date) -> CombinedArrangement | None:
+    """One combination arrangement, so the demo shows one: the tenant with the most council
+    debts in arrears beside their rent agrees to clear them all in about a year (once)."""
+    from rentbook.arrangements.schedules import Frequency, Rule, first_payment_date
+    from rentbook.debts import arrangements
+
+    if CombinedArrangement.objects.exists():
+        return None
+    rule = Rule(Frequency.WEEKLY, weekday=0)
+    first = first_payment_date(today + timedelta(days=1), rule)
+    best = None
+    for customer in Customer.objects.filter(account__isnull=False).select_related("account"):
+        owing = arrangements.owing(customer, today, rule, first)
+        behind = [o for o in owing if o.part.arrears > 0]
+        if len(behind) >= 2 and (best is None or len(behind) > len(best[1])):
+            best = (customer, behind, owing)
+    if best is None:
+        return None
+    customer, _, owing = best
+    ongoing = sum(o.part.ongoing_each for o in owing)
+    arrears = sum(o.part.arrears for o in owing)
+    payment = -(-(ongoing + -(-arrears // 52)) // 100) * 100  # whole pounds
+    return arrangements.agree(
+        customer,
+        rule=rule,
+        payment=payment,
+        start=today,
+        first_payment=first,
+        payment_method="card",
+    )

@@ -19,6 +19,7 @@ from rentbook.web.demo import (
     DEMO_PASSWORD,
     build_demo_landlord,
     demo_api_token,
+    demo_combination,
     ensure_demo_users,
     last_sunday,
 )
@@ -57,6 +58,13 @@ class Command(BaseCommand):
             f"Arrears run as of {run.as_of:%-d %B %Y} with the {run.policy} policy: "
             f"{run.accounts:,} accounts decided."
         )
+        # one customer's rent and council debts in one combination arrangement
+        combined = demo_combination(timezone.localdate())
+        if combined is not None:
+            self.stdout.write(
+                f"Combination arrangement agreed for {combined.customer.name}: "
+                f"/customers/{combined.customer.import_ref}/"
+            )
         # and the council's other debts of the same people, decided by their streams' policies
         debts = run_debts(timezone.localdate())
         self.stdout.write(f"Debt run: {debts.debts:,} council debts decided.")
