@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rentbook.audit.middleware.AuditActorMiddleware",
     "rentbook.web.middleware.ReadOnlyRoleMiddleware",
+    "rentbook.web.middleware.RevenuesOnlyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -91,3 +91,42 @@ def test_a_match_is_linked_by_a_person_and_the_auditor_cannot(client_for, tmp_pa
     assert officer.post(f"/customer-matches/{m.pk}/", {"same": "yes"}).status_code == 302
     m.refresh_from_db()
     assert m.status == "confirmed" and m.customer.account_id == tenant.pk
+
+
+def test_a_revenues_officer_sees_the_debts_but_not_the_rent_diary(client_for, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rentbook.cases.models import DiaryEntry
+    from rentbook.debts.models import Debt, DebtAction
+
+    tenant = make_account()
+    assert load(tmp_path, "customers", [
+        {"customer_ref": "C4", "name": "Ola Nwosu", "tenancy_ref": tenant.reference},
+    ]).ok  # fmt: skip
+    assert load(tmp_path, "debts", [
+        {"debt_ref": "INV-4", "customer_ref": "C4", "stream": "sundry",
+         "financial_year": "2026", "raised_on": "2026-06-01", "department": "Bulky waste"},
+    ]).ok  # fmt: skip
+    at = datetime(2026, 11, 2, 10, tzinfo=ZoneInfo("Europe/London"))
+    DebtAction.objects.create(debt=Debt.objects.get(), code="SDR1", at=at, note="reminder sent")
+    DiaryEntry.objects.create(account=tenant, at=at, code="VISIT", category="visit",
+                              note="tenant said her son is unwell")  # fmt: skip
+
+    officer = client_for(Role.INCOME_OFFICER).get("/customers/C4/").content.decode()
+    assert "reminder sent" in officer and "tenant said her son is unwell" in officer
+    assert f"/accounts/{tenant.reference}/" in officer
+
+    revenues = client_for(Role.REVENUES_OFFICER)
+    page = revenues.get("/customers/C4/").content.decode()
+    assert "reminder sent" in page and "Bulky waste" in page
+    assert "tenant said her son is unwell" not in page  # the rent diary is not theirs
+    assert f"/accounts/{tenant.reference}/" not in page
+    # nothing of the rent service opens for them; the start pages send them to the customers
+    assert revenues.get(f"/accounts/{tenant.reference}/").status_code == 403
+    assert revenues.get(f"/accounts/{tenant.reference}/statement/").status_code == 403
+    assert revenues.get("/").url == "/customers/"
+    assert revenues.get("/worktray/").url == "/customers/"
+    nav = revenues.get("/customers/").content.decode()
+    assert "Worktray" not in nav and "Customers" in nav
+    assert revenues.get("/revenues/?year=2026").status_code == 200

@@ -39,6 +39,9 @@ def create_client(
         raise ClientRefused(str(exc)) from exc
     if not scopes:
         raise ClientRefused("a client needs at least one scope")
+    if role == Role.REVENUES_OFFICER:
+        # every endpoint serves the rent service's records, which that role never sees
+        raise ClientRefused("a revenues officer's role sees no rent records: the API has none")
     if role == Role.AUDITOR and WRITE_SCOPES & set(scopes):
         raise ClientRefused("an auditor's client reads and never writes: drop the write scopes")
     username = f"api:{name}"

@@ -94,7 +94,10 @@ class Debt(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="debts")
+    # indexed by debt_customer_stream, which starts with it (one index less to build on a load)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="debts", db_index=False
+    )
     stream = models.CharField(max_length=12, choices=Stream.choices)
     #: The financial year it is for, by its first year: 2013 is 2013/14 (1 April to 31 March).
     financial_year = models.PositiveSmallIntegerField()
@@ -154,7 +157,8 @@ class WriteOffReason(models.TextChoices):
 class DebtEntry(models.Model):
     """One append-only entry on a debt's ledger: never changed, only reversed."""
 
-    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="entries")
+    # indexed by debtentry_debt_date, which starts with it
+    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="entries", db_index=False)
     posted_on = models.DateField()
     kind = models.CharField(max_length=12, choices=EntryKind.choices)
     amount = models.BigIntegerField(help_text="pence: positive owed, negative paid or removed")
@@ -181,7 +185,8 @@ class DebtAction(models.Model):
     """A recovery step taken on a debt (a reminder, a final notice, a summary warrant...): the
     history the debt policies read as ``actions``, by code."""
 
-    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="actions")
+    # indexed by debtaction_debt_at, which starts with it
+    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="actions", db_index=False)
     code = models.CharField(max_length=12)
     at = models.DateTimeField()
     note = models.CharField(max_length=200, blank=True, default="")
@@ -219,7 +224,10 @@ class DebtRun(models.Model):
 
 
 class DebtRecommendation(models.Model):
-    run = models.ForeignKey(DebtRun, on_delete=models.CASCADE, related_name="recommendations")
+    # indexed by debtrec_run_action, which starts with it
+    run = models.ForeignKey(
+        DebtRun, on_delete=models.CASCADE, related_name="recommendations", db_index=False
+    )
     debt = models.ForeignKey(Debt, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=60)
     category = models.CharField(max_length=20)

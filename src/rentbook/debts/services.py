@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Sum
 
-from rentbook.debts.models import Customer, Debt, DebtEntry, DebtRecommendation, DebtRun
+from rentbook.debts.models import (
+    Customer,
+    Debt,
+    DebtAction,
+    DebtEntry,
+    DebtRecommendation,
+    DebtRun,
+)
 
 
 @dataclass(frozen=True)
@@ -54,3 +62,36 @@ def _next_steps(customer: Customer) -> dict[int, str]:
             labels[name] = {a: x.label for a, x in debt_policy(name).actions.items()}
         out[r.debt_id] = labels[name].get(r.action, r.action)
     return out
+
+
+@dataclass(frozen=True)
+class Contact:
+    at: datetime
+    stream: str  # "rent", or the debt's stream
+    what: str  # the step's code, or the diary code
+    note: str
+
+
+#: The latest contacts the customer page shows, newest first.
+CONTACTS = 50
+
+
+def contact_history(customer: Customer, *, with_rent: bool) -> list[Contact]:
+    """The recovery steps taken on every debt of the customer and, for a role that may see
+    rent records, their rent account's diary: one history across streams, newest first."""
+    out = [
+        Contact(a.at, a.debt.stream, a.code, a.note)
+        for a in DebtAction.objects.filter(debt__customer=customer)
+        .select_related("debt")
+        .order_by("-at", "-id")[:CONTACTS]
+    ]
+    if with_rent and customer.account_id is not None:
+        from rentbook.cases.models import DiaryEntry
+
+        out += [
+            Contact(e.at, "rent", e.code, e.note)
+            for e in DiaryEntry.objects.filter(account_id=customer.account_id).order_by(
+                "-at", "-id"
+            )[:CONTACTS]
+        ]
+    return sorted(out, key=lambda c: c.at, reverse=True)[:CONTACTS]

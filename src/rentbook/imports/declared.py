@@ -361,15 +361,22 @@ def check(kind: Kind, raw: pl.DataFrame, run: Run) -> tuple[pl.DataFrame, pl.Dat
         rows = kind.prepare(Prepared(rows, text, checks, run))
     problems = checks.frame()
     good = good_rows(rows, problems)
-    first = good.group_by("import_ref").agg(pl.col(LINE).min().alias("_first"))
-    good = good.join(first, on="import_ref", maintain_order="left")
-    repeats = good.filter(pl.col(LINE) != pl.col("_first")).select(
-        LINE,
-        pl.lit(kind.key).alias("column"),
-        pl.format("a duplicate of line {}", pl.col("_first")).alias("reason"),
-    )
-    good = good.filter(pl.col(LINE) == pl.col("_first")).drop("_first")
-    if repeats.height:
+    if not good.get_column(LINE).is_sorted():
+        good = good.sort(LINE)
+    # a reference's first line is kept; each later one is refused, naming it (one hash pass:
+    # a file rarely repeats itself, so the lines are only looked up when it does)
+    first = good.get_column("import_ref").is_first_distinct()
+    if not first.all():
+        repeated = good.filter(~first)
+        firsts = good.filter(
+            first & pl.col("import_ref").is_in(repeated["import_ref"].implode())
+        ).select("import_ref", pl.col(LINE).alias("_first"))
+        repeats = repeated.join(firsts, on="import_ref", maintain_order="left").select(
+            LINE,
+            pl.lit(kind.key).alias("column"),
+            pl.format("a duplicate of line {}", pl.col("_first")).alias("reason"),
+        )
+        good = good.filter(first)
         problems = pl.concat([problems, repeats]).sort(LINE)
     return good, problems
 

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     INCOME_MANAGER = "income_manager", "Income manager"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
+    #: The revenues service's officer (council tax, rates, sundry debts, overpayments): sees
+    #: a customer's council debts, never their rent records or rent diary.
+    REVENUES_OFFICER = "revenues_officer", "Revenues officer"
 
 
 class User(AbstractUser):

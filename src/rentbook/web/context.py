@@ -18,6 +18,7 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "landlord_name": settings.RENTBOOK_LANDLORD_NAME,
         "navigation": navigation(request) if signed_in else [],
         "can_change": permissions.can_change(user),
+        "sees_rent": permissions.sees_rent(user),
         "offer_two_factor": signed_in and two_factor.may_use(user),
     }
 
@@ -89,4 +90,6 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         )
     if permissions.is_administrator(user):
         items.append({"text": "Administration", "href": "/admin/", "current": False})
+    if not permissions.sees_rent(user):
+        items = [i for i in items if i["text"] == "Customers"]
     return items

@@ -34,6 +34,7 @@ DEMO_USERS = [
     ("manager", "Mani", "Kaur", Role.INCOME_MANAGER),
     ("auditor", "Aud", "Reid", Role.AUDITOR),
     ("admin", "Ada", "Marsh", Role.ADMINISTRATOR),
+    ("revenues", "Rev", "Okafor", Role.REVENUES_OFFICER),
 ]
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +37,35 @@ class ReadOnlyRoleMiddleware:
                 status=403,
             )
         return self.get_response(request)
+
+
+class RevenuesOnlyMiddleware:
+    """A revenues officer opens the council's debts and nothing of the rent service: the
+    start pages send them to the customers, any other rent page is refused."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs):  # type: ignore[no-untyped-def]
+        from rentbook.web import permissions
+
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return None
+        if match.namespace != "web" or permissions.may_open(user, match.url_name or ""):
+            return None
+        if match.url_name in ("home", "worktray") and request.method in SAFE_METHODS:
+            return redirect("web:customers")
+        return render(
+            request,
+            "web/errors/403.html",
+            {"reason": "Your role (revenues officer) sees the council's debts, not rent records."},
+            status=403,
+        )
 
 
 SEEN = "_rentbook_seen"

@@ -19,6 +19,19 @@ AUDIT_READERS = frozenset({Role.AUDITOR, Role.INCOME_MANAGER, Role.ADMINISTRATOR
 EXPORTERS = frozenset(Role)
 
 
+#: The only pages a revenues officer may open: the council's debts, not the rent service's
+#: records (a sundry-debt officer sees no rent diary notes: docs/corporate-debt.md).
+REVENUES_PAGES = frozenset(
+    {
+        "customers", "customer", "customer-matches", "customer-match",
+        "revenues", "revenues-csv", "revenues-xlsx",
+        "combined-arrangement-new", "combined-arrangement", "combined-arrangement-letter",
+        "combined-arrangement-pdf", "combined-arrangement-cancel",
+        "sign-in", "sign-in-code", "sign-out", "two-factor", "health",
+    }
+)  # fmt: skip
+
+
 def _role(user: Any) -> str | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -31,6 +44,15 @@ def is_administrator(user: Any) -> bool:
 
 def can_read_audit_log(user: Any) -> bool:
     return _role(user) in AUDIT_READERS or is_administrator(user)
+
+
+def sees_rent(user: Any) -> bool:
+    """Whether the user may see rent accounts, their diary and the rent service's pages."""
+    return _role(user) != Role.REVENUES_OFFICER
+
+
+def may_open(user: Any, url_name: str) -> bool:
+    return sees_rent(user) or url_name in REVENUES_PAGES
 
 
 def can_export(user: Any) -> bool:

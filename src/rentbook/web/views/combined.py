@@ -169,7 +169,7 @@ def new_arrangement(request: HttpRequest, customer_ref: str) -> HttpResponse:
         "ie_url": (
             reverse("web:arrangement-new", args=[customer.account.reference])
             + f"?customer={customer.import_ref}"
-            if customer.account is not None
+            if customer.account is not None and permissions.sees_rent(request.user)
             else ""
         ),
     }

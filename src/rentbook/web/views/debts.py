@@ -16,7 +16,7 @@ from django.utils import timezone
 from rentbook.debts.funds import FundRow, fund_summary, year_label
 from rentbook.debts.matching import MatchError, decide
 from rentbook.debts.models import Customer, CustomerMatch
-from rentbook.debts.services import customer_debts
+from rentbook.debts.services import contact_history, customer_debts
 from rentbook.ledger.balances import account_position
 from rentbook.money import format_pounds
 from rentbook.spreadsheet import csv_writer, workbook
@@ -110,6 +110,9 @@ def customer(request: HttpRequest, customer_ref: str) -> HttpResponse:
         Customer.objects.select_related("account__tenancy"), import_ref=customer_ref
     )
     debts = customer_debts(c)
+    # every role sees the rent owed (the overpayment rule reads it); only the rent
+    # service's roles see the rent diary and open the account
+    rent_visible = permissions.sees_rent(request.user)
     rent = account_position(c.account, timezone.localdate()) if c.account else None
     owed = sum(d.balance for d in debts) + (rent.balance if rent else 0)
     return render(
@@ -121,6 +124,7 @@ def customer(request: HttpRequest, customer_ref: str) -> HttpResponse:
             "rent": rent,
             "owed": owed,
             "arrangements": list(c.arrangements.order_by("-start", "-id")[:10]),
+            "contacts": contact_history(c, with_rent=rent_visible),
         },
     )
 
