@@ -83,7 +83,6 @@ CUSTOMERS = register(
             Field("address", "text", max_length=200),
             Field("postcode", "text", max_length=10),
         ),
-        constants=lambda run: {"created_at": run.now},
         prepare=_prepare_customer,
         after=_after_customer,
         description="Revenues customers (people and organisations), linked to a tenancy when "
@@ -192,7 +191,6 @@ DEBT_ENTRIES = register(
         owner="debt_id",
         depends=("debts",),
         frozen=True,
-        constants=lambda run: {"created_at": run.now},
         fields=(
             Field("posted_on", "date", required=True),
             Field("kind", "choice", required=True, choices=tuple(EntryKind.values),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 from rentbook.imports.models import import_key, import_ref_field, import_source_field
 from rentbook.ledger.models import Account
@@ -35,12 +36,13 @@ class Customer(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     nino = models.CharField("National Insurance number", max_length=9, blank=True, default="")
     address = models.CharField(max_length=200, blank=True, default="")
-    postcode = models.CharField(max_length=10, blank=True, default="", db_index=True)
+    # not indexed: nothing looks a customer up by postcode (matching reads them all at once)
+    postcode = models.CharField(max_length=10, blank=True, default="")
     #: The rent account of the tenancy this customer holds, once known.
     account = models.ForeignKey(
         Account, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(db_default=Now())
     import_source = import_source_field()
     import_ref = import_ref_field()
 
@@ -167,7 +169,9 @@ class DebtEntry(models.Model):
         max_length=16, choices=WriteOffReason.choices, blank=True, default=""
     )
     reverses_ref = models.CharField(max_length=80, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # set by the database, so a load of millions of entries does not send the same instant
+    # with every row
+    created_at = models.DateTimeField(db_default=Now())
     import_source = import_source_field()
     import_ref = import_ref_field()
 

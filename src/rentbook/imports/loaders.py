@@ -103,6 +103,18 @@ _TEXT_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _NEEDS_ESCAPE = "[\\\\\t\n\r]"
 
 
+#: Rows formatted and sent at a time into a first load's one COPY.
+STREAM_SLICE = 500_000
+
+
+def _copy_bytes(frame: pl.DataFrame, columns: list[str]) -> bytes:
+    buf = io.BytesIO()
+    copy_text(frame.select(columns)).write_csv(
+        buf, include_header=False, separator="\t", quote_style="never", null_value="\\N"
+    )
+    return buf.getvalue()
+
+
 def copy_text(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with its text escaped for COPY's text format (tab-separated, NULL as \\N).
 
@@ -249,14 +261,14 @@ class PostgresLoader(Loader):
     def insert(self, frame: pl.DataFrame) -> int:
         if frame.height == 0:
             return 0
-        buf = io.BytesIO()
-        copy_text(frame.select(self.columns)).write_csv(
-            buf, include_header=False, separator="\t", quote_style="never", null_value="\\N"
-        )
         if self.rebuild:  # a first load: no unique index to conflict with, nothing to stage
-            self._stream().write(buf.getvalue())
+            # In slices, so this thread formats the next while the worker sends the last (a
+            # declared kind hands over its whole file as one frame)
+            for start in range(0, frame.height, STREAM_SLICE):
+                self._stream().write(_copy_bytes(frame.slice(start, STREAM_SLICE), self.columns))
             self._streamed += frame.height
             return frame.height
+        buf = io.BytesIO(_copy_bytes(frame, self.columns))
         if self.direct:
             inserted = self._copy_direct(buf)
             if inserted is not None:
