@@ -16,6 +16,8 @@ import sys
 import time
 
 REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "20"))
+#: "debts": only the council debt pages (benchmarks/test_debts_speed.py)
+ONLY = os.environ.get("BENCH_PAGES", "")
 EXPORTS = int(os.environ.get("BENCH_EXPORT_REQUESTS", "3"))
 
 
@@ -25,8 +27,46 @@ def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
+def debt_pages() -> list[tuple[str, str, bool]]:
+    """The council debt pages, where the database holds customers."""
+    from django.db.models import Count
+
+    from rentbook.debts.models import CombinedArrangement, Customer
+
+    busiest = (
+        Customer.objects.annotate(n=Count("debts")).order_by("-n", "pk").first()
+        if Customer.objects.exists()
+        else None
+    )
+    if busiest is None:
+        return []
+    year = busiest.debts.order_by("-financial_year").values_list("financial_year", flat=True)[0]
+    out = [
+        ("customers", "/customers/", False),
+        ("customers, page 500", "/customers/?page=500", False),
+        ("customers, a search", "/customers/?q=smith", False),
+        ("a customer with the most debts", f"/customers/{busiest.import_ref}/", False),
+        ("possible matches", "/customer-matches/", False),
+        ("revenues by fund", f"/revenues/?year={year}", False),
+        ("revenues by fund CSV", f"/revenues.csv?year={year}", True),
+        ("revenues by fund Excel", f"/revenues.xlsx?year={year}", True),
+    ]
+    ca = CombinedArrangement.objects.select_related("customer").order_by("-pk").first()
+    if ca:
+        base = f"/customers/{ca.customer.import_ref}/arrangements"
+        out += [
+            ("agree a combination arrangement", f"{base}/new/", False),
+            ("a combination arrangement", f"{base}/{ca.pk}/", False),
+            ("its letter", f"{base}/{ca.pk}/letter/", False),
+            ("its letter PDF", f"{base}/{ca.pk}/letter.pdf", True),
+        ]
+    return out
+
+
 def pages() -> list[tuple[str, str, bool]]:
     """(name, URL, is an export) for every page worth timing."""
+    if ONLY == "debts":
+        return debt_pages()
     from rentbook.comms.models import Batch
     from rentbook.engine.models import Recommendation
     from rentbook.plans.models import Plan
@@ -90,7 +130,7 @@ def pages() -> list[tuple[str, str, bool]]:
     plan = Plan.objects.order_by("-pk").first()
     if plan:
         out.append(("a plan", f"/plans/{plan.pk}/", False))
-    return out
+    return out + debt_pages()
 
 
 def main() -> None:

@@ -124,3 +124,68 @@ def test_the_table_of_seed_002_to_the_penny(east_renfrewshire):
 def test_another_year_has_none_of_it(east_renfrewshire):
     rows, total = fund_summary(2015)
     assert rows == [] and total.billed == 0 and total.pct_collected is None
+
+
+def test_the_stored_figures_are_the_same_table_in_one_pass(east_renfrewshire):
+    from rentbook.debts.funds import stored_summary, work_out
+
+    assert stored_summary(2013) is None  # not worked out yet
+    years = work_out()
+    assert years >= 2  # 2013/14 and the years either side with entries
+    stored = stored_summary(2013)
+    assert stored is not None
+    rows, total = fund_summary(2013)
+    assert stored.rows == rows and stored.total == total
+    assert stored_summary(2015) is None
+    # worked out again, the figures are replaced, not added to
+    work_out()
+    assert stored_summary(2013).rows == rows
+
+
+def test_in_year_council_tax_collection_counts_only_the_years_own_bills(db, tmp_path):
+    from decimal import Decimal
+
+    from rentbook.debts.funds import stored_summary, work_out
+    from tests.debts.conftest import load
+
+    assert load(tmp_path, "customers", [{"customer_ref": "C1", "name": "A Payer"}]).ok
+    assert load(tmp_path, "debts", [
+        {"debt_ref": "CT25", "customer_ref": "C1", "stream": "council_tax",
+         "financial_year": "2025", "raised_on": "2025-03-10"},
+        {"debt_ref": "CT24", "customer_ref": "C1", "stream": "council_tax",
+         "financial_year": "2024", "raised_on": "2024-03-10"},
+    ]).ok  # fmt: skip
+    assert load(tmp_path, "debt_entries", [
+        {"entry_ref": "B", "debt_ref": "CT25", "posted_on": "2025-04-01", "kind": "charge",
+         "amount": "1000.00"},
+        {"entry_ref": "P1", "debt_ref": "CT25", "posted_on": "2025-09-01", "kind": "payment",
+         "amount": "-800.00"},
+        {"entry_ref": "P2", "debt_ref": "CT25", "posted_on": "2026-04-20", "kind": "payment",
+         "amount": "-150.00"},
+        {"entry_ref": "O", "debt_ref": "CT24", "posted_on": "2025-06-01", "kind": "payment",
+         "amount": "-100.00"},
+    ]).ok  # fmt: skip
+    work_out()
+    s = stored_summary(2025)
+    # cash collected in 2025/26 counts last year's £100; the in-year rate does not, nor the
+    # £150 paid after the year ended
+    assert s.rows[0].cash_collected == 90_000
+    assert s.in_year_council_tax == Decimal("80.00")
+
+
+def test_an_entries_import_queues_the_figures(db, tmp_path, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.debts.conftest import load
+
+    assert load(tmp_path, "customers", [{"customer_ref": "C1", "name": "A Payer"}]).ok
+    assert load(tmp_path, "debts", [
+        {"debt_ref": "S1", "customer_ref": "C1", "stream": "sundry", "financial_year": "2025",
+         "raised_on": "2025-06-01", "department": "Parks"},
+    ]).ok  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert load(tmp_path, "debt_entries", [
+            {"entry_ref": "I", "debt_ref": "S1", "posted_on": "2025-06-01", "kind": "invoice",
+             "amount": "40.00"},
+        ]).ok  # fmt: skip
+    assert DBTaskResult.objects.filter(task_path__endswith="work_out_funds").count() == 1

@@ -46,6 +46,26 @@ def test_dashboard_shows_the_landlord_s_indicators_and_its_areas(manager):
     assert "Rent-free" in page and "Christmas" in page
 
 
+def test_the_dashboard_shows_the_council_revenues_by_fund_where_they_are_held(manager):
+    from django.utils import timezone
+
+    from rentbook.debts.models import FundYear
+
+    assert "dashboard-revenues" not in manager.get(f"/performance/?{Q1}").content.decode()
+    today = timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    FundYear.objects.create(year=year, fund="council_tax", cash_collected=9_931_00,
+                            billed=10_000_00, written_off=0, in_year_cash=9_500_00,
+                            worked_out_at=timezone.now())  # fmt: skip
+    page = manager.get(f"/performance/?{Q1}").content.decode()
+    assert 'data-testid="dashboard-revenues"' in page
+    assert "Council Tax" in page and "99.31" in page and "95.00%" in page
+    area = Area.objects.get(code="A1")  # an area's board is the rent service's only
+    assert "dashboard-revenues" not in manager.get(
+        f"/performance/?{Q1}&scope=area&id={area.pk}"
+    ).content.decode()
+
+
 def test_drill_from_area_to_patch_to_the_accounts_behind_its_arrears(manager):
     area = Area.objects.get(code="A1")
     page = manager.get(f"/performance/?{Q1}&scope=area&id={area.pk}").content.decode()

@@ -13,12 +13,13 @@ up to two places, as a committee report prints them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
-from rentbook.debts.models import Debt, DebtEntry, EntryKind
+from rentbook.debts.models import Debt, DebtEntry, EntryKind, FundYear
 from rentbook.ledger.summary import period_sums
 
 #: The funds in the seed's order, each with the label it prints.
@@ -113,3 +114,105 @@ def fund_summary(year: int) -> tuple[list[FundRow], FundRow]:
         sum(r.written_off for r in rows),
     )
     return rows, total
+
+
+# ---- stored, worked out in the background ---------------------------------------------------
+
+
+def _financial_year(column: str) -> str:
+    """SQL for the financial year a date falls in: the calendar year three months earlier."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column} - INTERVAL '3 months') AS INTEGER)"
+    return f"CAST(strftime('%Y', {column}, '-3 months') AS INTEGER)"
+
+
+def _debt_funds_by_year() -> dict[tuple[int, str], tuple[int, int, int, int]]:
+    """By (financial year, stream), in one pass over every entry: (cash collected, billed,
+    written off, cash collected for that year's own bills)."""
+    e, d = DebtEntry._meta.db_table, Debt._meta.db_table
+    pay, rev, charge, cut, off = (
+        EntryKind.PAYMENT.value, EntryKind.REVERSAL.value, EntryKind.CHARGE.value,
+        EntryKind.REDUCTION.value, EntryKind.WRITE_OFF.value,
+    )  # fmt: skip
+    paid = f"kind = '{pay}' OR (kind = '{rev}' AND pkind = '{pay}')"
+    cash = f"CASE WHEN {paid} THEN amount ELSE 0 END"
+    sql = (
+        f"SELECT fy, stream, -SUM({cash}),"
+        f" SUM(CASE WHEN kind IN ('{charge}', '{cut}') THEN amount ELSE 0 END),"
+        f" -SUM(CASE WHEN kind = '{off}' THEN amount ELSE 0 END),"
+        f" -SUM(CASE WHEN own_year = fy THEN {cash} ELSE 0 END)"
+        f" FROM (SELECT {_financial_year('e.posted_on')} AS fy, d.stream AS stream,"
+        f"  d.financial_year AS own_year, e.kind AS kind, e.amount AS amount, p.kind AS pkind"
+        f"  FROM {e} e JOIN {d} d ON d.id = e.debt_id"
+        f"  LEFT JOIN {e} p ON e.kind = '{rev}' AND p.debt_id = e.debt_id"
+        "   AND p.import_ref = e.reverses_ref AND p.import_source = e.import_source) x"
+        " GROUP BY fy, stream"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return {
+            (int(y), st): (int(c or 0), int(b or 0), int(w or 0), int(i or 0))
+            for y, st, c, b, w, i in cur.fetchall()
+        }
+
+
+@transaction.atomic
+def work_out() -> int:
+    """Work out and store every financial year's figures by fund (the debts' years, each
+    with its rents); returns how many years."""
+    debts = _debt_funds_by_year()
+    years = sorted({y for y, _ in debts})
+    now = timezone.now()
+    rows = []
+    for year in years:
+        start, end = year_span(year)
+        rent = _rent_fund(start, end)
+        for fund, _label in FUNDS:
+            if fund == "rent":
+                cash, billed, off, own = (*rent, None)
+            else:
+                cash, billed, off, own = debts.get((year, fund), (0, 0, 0, 0))
+                own = own if fund in ("council_tax", "ndr") else None
+            if cash or billed or off:
+                rows.append(
+                    FundYear(year=year, fund=fund, cash_collected=cash, billed=billed,
+                             written_off=off, in_year_cash=own, worked_out_at=now)
+                )  # fmt: skip
+    FundYear.objects.all().delete()
+    FundYear.objects.bulk_create(rows)
+    return len(years)
+
+
+def request() -> None:
+    """Queue the figures to be worked out again, once this transaction commits."""
+    from rentbook.debts.tasks import work_out_funds
+
+    transaction.on_commit(lambda: work_out_funds.enqueue())
+
+
+@dataclass(frozen=True)
+class Stored:
+    rows: list[FundRow]
+    total: FundRow
+    worked_out_at: datetime
+    #: council tax's in-year collection rate (the statutory indicator), if billed
+    in_year_council_tax: Decimal | None
+
+
+def stored_summary(year: int) -> Stored | None:
+    """The year's stored figures, as fund_summary lays them out; None if not worked out."""
+    found = {f.fund: f for f in FundYear.objects.filter(year=year)}
+    if not found:
+        return None
+    rows = [
+        FundRow(fund, label, f.cash_collected, f.billed, f.written_off)
+        for fund, label in FUNDS
+        if (f := found.get(fund)) is not None
+    ]
+    total = FundRow(
+        "total", "Total", sum(r.cash_collected for r in rows), sum(r.billed for r in rows),
+        sum(r.written_off for r in rows),
+    )  # fmt: skip
+    ct = found.get("council_tax")
+    in_year = percent(ct.in_year_cash or 0, ct.billed) if ct is not None else None
+    return Stored(rows, total, min(f.worked_out_at for f in found.values()), in_year)

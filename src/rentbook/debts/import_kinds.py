@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from rentbook.debts import funds
 from rentbook.debts.matching import suggest_matches
 from rentbook.debts.models import (
     SIGN,
@@ -191,6 +192,8 @@ DEBT_ENTRIES = register(
         owner="debt_id",
         depends=("debts",),
         frozen=True,
+        # the revenues summary's figures again, once the entries are in (debts/funds.py)
+        before=lambda run, raw: funds.request(),  # on commit: a dry run queues nothing
         fields=(
             Field("posted_on", "date", required=True),
             Field("kind", "choice", required=True, choices=tuple(EntryKind.values),

@@ -321,3 +321,26 @@ class CombinedPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} {self.key}"
+
+
+class FundYear(models.Model):
+    """One fund's figures for a financial year, as the revenues summary prints them (seed 002
+    ¶3), worked out in the background after each debt entries import (debts/funds.py), so
+    the page reads a few stored rows however many entries there are."""
+
+    year = models.PositiveSmallIntegerField()
+    fund = models.CharField(max_length=12)
+    cash_collected = models.BigIntegerField()
+    billed = models.BigIntegerField()
+    written_off = models.BigIntegerField()
+    #: Council tax and rates: cash for the year's own bills received in the year (the
+    #: statutory in-year collection rate's numerator); None for the other funds.
+    in_year_cash = models.BigIntegerField(null=True, blank=True)
+    worked_out_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [models.UniqueConstraint(fields=["year", "fund"], name="fund_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.year}"

@@ -190,4 +190,8 @@ def run_debts(as_of: date, policies: dict[str, str] | None = None) -> DebtRun:
             run.debts = rows.height
         run.seconds = round(time.perf_counter() - started, 3)
         run.save()
+        # the revenues summary's rents move with the rent ledger: work it out weekly too
+        from rentbook.debts import funds
+
+        funds.request()
     return run

@@ -24,7 +24,7 @@ EXPORTERS = frozenset(Role)
 REVENUES_PAGES = frozenset(
     {
         "customers", "customer", "customer-matches", "customer-match",
-        "revenues", "revenues-csv", "revenues-xlsx",
+        "revenues", "revenues-csv", "revenues-xlsx", "revenues-pdf", "revenues-work-out",
         "combined-arrangement-new", "combined-arrangement", "combined-arrangement-letter",
         "combined-arrangement-pdf", "combined-arrangement-cancel",
         "sign-in", "sign-in-code", "sign-out", "two-factor", "health",

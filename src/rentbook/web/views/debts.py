@@ -11,9 +11,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from rentbook.debts.funds import FundRow, fund_summary, year_label
+from rentbook.debts import funds
+from rentbook.debts.funds import FundRow, year_label
 from rentbook.debts.matching import MatchError, decide
 from rentbook.debts.models import Customer, CustomerMatch
 from rentbook.debts.services import contact_history, customer_debts
@@ -45,21 +48,60 @@ def _cells(r: FundRow) -> list[str]:
             pct(r.pct_collected), format_pounds(r.written_off), pct(r.pct_written_off)]  # fmt: skip
 
 
+def _stored(year: int) -> tuple[list[FundRow], FundRow, funds.Stored | None]:
+    stored = funds.stored_summary(year)
+    if stored is None:
+        return [], FundRow("total", "Total", 0, 0, 0), None
+    return stored.rows, stored.total, stored
+
+
 def revenues(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    rows, total = fund_summary(year)
+    rows, total, stored = _stored(year)
     return render(
         request,
         "web/debts/revenues.html",
         {"year": year, "label": year_label(year), "rows": rows, "total": total,
-         "years": list(range(year - 4, year + 2))},
+         "stored": stored, "years": list(range(year - 4, year + 2))},
     )  # fmt: skip
+
+
+def revenues_work_out(request: HttpRequest) -> HttpResponse:
+    """Queue the figures to be worked out again (after a transactions import, say)."""
+    if request.method != "POST":
+        return redirect("web:revenues")
+    if not permissions.can_change(request.user):
+        raise PermissionDenied
+    funds.request()
+    messages.success(request, "The figures are being worked out again: reload in a minute")
+    return redirect(f"{reverse('web:revenues')}?year={_year(request)}")
+
+
+@permissions.allowed(permissions.can_export)
+def revenues_pdf(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows, total, stored = _stored(year)
+    html = render_to_string(
+        "web/debts/revenues_pdf.html",
+        {"year": year, "label": year_label(year), "rows": rows, "total": total,
+         "stored": stored, "printed_on": timezone.localdate()},
+        request=request,
+    )  # fmt: skip
+    from rentbook.web import pdf
+
+    try:
+        body = pdf.html_to_pdf(html)
+    except pdf.PdfTimeout:
+        return HttpResponse("The PDF took too long to make. Try again.", status=503)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="revenues-{year}.pdf"'
+    return response
 
 
 @permissions.allowed(permissions.can_export)
 def revenues_csv(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    rows, total = fund_summary(year)
+    rows, total, _ = _stored(year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="revenues-{year}.csv"'
     w = csv_writer(response)
@@ -72,7 +114,7 @@ def revenues_csv(request: HttpRequest) -> HttpResponse:
 @permissions.allowed(permissions.can_export)
 def revenues_xlsx(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    rows, total = fund_summary(year)
+    rows, total, _ = _stored(year)
     out = io.BytesIO()
     book = workbook(out)
     bold = book.add_format({"bold": True})

@@ -135,8 +135,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_set_targets": can_set_targets(request.user),
             "profile_link": _link("web:performance", query, profile="1"),
             "work_out_url": _link("web:performance-work-out", query),
+            "revenues": _revenues(scope),
         },
     )
+
+
+def _revenues(scope: Scope) -> Any:
+    """The council's revenues by fund for this financial year, for the whole landlord: a few
+    stored rows (debts/funds.py), or None where the council's debts are not held here."""
+    if scope.id is not None:
+        return None
+    from rentbook.debts.funds import stored_summary, year_label
+
+    today = timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    found = stored_summary(year)
+    return {"label": year_label(year), "year": year, "stored": found} if found else None
 
 
 def work_out(request: HttpRequest) -> HttpResponse:
