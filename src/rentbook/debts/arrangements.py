@@ -30,6 +30,7 @@ from rentbook.debts.models import (
     EntryKind,
 )
 from rentbook.debts.run import INSTALMENT_STREAMS, INSTALMENTS, instalments_due
+from rentbook.debts.services import debts_of
 from rentbook.ledger.balances import account_position
 from rentbook.ledger.models import Transaction
 
@@ -95,14 +96,19 @@ def owing(customer: Customer, as_of: date, rule: Rule, first: date) -> list[Owin
     day = as_of - timedelta(days=1)
     sums = {
         r["debt_id"]: r
-        for r in DebtEntry.objects.filter(debt__customer=customer, posted_on__lte=day)
+        for r in DebtEntry.objects.filter(debt__in=debts_of(customer), posted_on__lte=day)
         .values("debt_id")
         .annotate(
             balance=Sum("amount"),
             billed=Sum("amount", filter=Q(kind__in=[EntryKind.CHARGE, EntryKind.REDUCTION])),
         )
     }
-    for d in customer.debts.filter(status=Debt.Status.OPEN).order_by("stream", "financial_year"):
+    # a debt they are jointly and severally liable for is theirs to pay too
+    for d in (
+        debts_of(customer)
+        .filter(status=Debt.Status.OPEN)
+        .order_by("stream", "financial_year", "id")
+    ):
         s = sums.get(d.pk)
         balance = int(s["balance"] or 0) if s else 0
         if balance <= 0:

@@ -14,6 +14,7 @@ from rentbook.debts.models import (
     Debt,
     DebtAction,
     DebtEntry,
+    DebtParty,
     EntryKind,
     Stream,
     WriteOffReason,
@@ -243,5 +244,60 @@ DEBT_ACTIONS = register(
         prepare=_prepare_action,
         description="The recovery steps taken on each debt (reminders, notices, warrants...), "
         "which the debt run reads",
+    )
+)  # fmt: skip
+
+
+def _prepare_party(p: Prepared) -> pl.DataFrame:
+    rows = p.rows
+    ref = p.text["customer_ref"]
+    customer_id = (
+        pl.DataFrame({"customer_ref": ref})
+        .join(_customers(), on="customer_ref", how="left", maintain_order="left")
+        .get_column("account_id")
+    )
+    p.checks.where(
+        "customer_ref",
+        ref.is_not_null() & customer_id.is_null(),
+        "no customer '{}' (import customers first)",
+        ref,
+    )
+    billed = fetch_frame(
+        f"SELECT id, customer_id FROM {Debt._meta.db_table}",
+        [],
+        {"account_id": pl.Int64, "billed_to": pl.Int64},
+    )
+    own = (
+        rows.select("account_id")
+        .join(billed, on="account_id", how="left", maintain_order="left")
+        .get_column("billed_to")
+    )
+    p.checks.where(
+        "customer_ref",
+        customer_id.is_not_null() & (customer_id == own).fill_null(False),
+        "'{}' is the customer the debt is billed to: name the other person liable",
+        ref,
+    )
+    return rows.with_columns(debt_id=rows["account_id"], customer_id=customer_id)
+
+
+DEBT_PARTIES = register(
+    Kind(
+        name="joint_liability",
+        model=DebtParty,
+        key="liability_ref",
+        account_key="debt_ref",
+        account_lookup=_debts,
+        account_names="debt",
+        owner="debt_id",
+        depends=("debts",),
+        derived=("customer_id",),
+        fields=(
+            Field("customer_ref", "text", required=True, db="", max_length=80,
+                  help="the other customer jointly and severally liable for the debt"),
+        ),
+        prepare=_prepare_party,
+        description="Who else is jointly and severally liable for a debt (council tax: joint "
+        "owners or tenants, partners), each for the whole of it",
     )
 )  # fmt: skip

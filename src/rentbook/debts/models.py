@@ -124,6 +124,28 @@ class Debt(models.Model):
         return f"{self.get_stream_display()} {self.import_ref}"
 
 
+class DebtParty(models.Model):
+    """Someone else jointly and severally liable for a debt (council tax: the joint owners or
+    tenants of a dwelling, and a resident's partner; Local Government Finance Act 1992 ss6, 9,
+    75, 77): each owes the whole of it. The debt's ``customer`` is the one billed."""
+
+    # indexed by debtparty_debt, which starts with it
+    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="parties", db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="joint_debts")
+    created_at = models.DateTimeField(db_default=Now())
+    import_source = import_source_field()
+    import_ref = import_ref_field()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [import_key("debtparty_import_key")]
+        indexes = [models.Index(fields=["debt", "customer"], name="debtparty_debt")]
+        verbose_name_plural = "debt parties"
+
+    def __str__(self) -> str:
+        return f"{self.customer} jointly liable for {self.debt}"
+
+
 class EntryKind(models.TextChoices):
     CHARGE = "charge", "Charge (bill, instalment plan, invoice, overpayment)"
     REDUCTION = "reduction", "Reduction or relief (council tax reduction, rates relief)"

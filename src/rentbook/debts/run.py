@@ -25,6 +25,7 @@ from rentbook.debts.models import (
     Debt,
     DebtAction,
     DebtEntry,
+    DebtParty,
     DebtRecommendation,
     DebtRun,
     EntryKind,
@@ -117,8 +118,16 @@ def debt_facts(as_of: date) -> pl.DataFrame:
             "pk", flat=True
         )
     )
+    # the others jointly liable for a debt: a hold on any of their tenancies holds it too, as
+    # a breathing space for either joint tenant holds a rent account
+    joint: dict[int, list[int]] = {}
+    for debt_id, account_id in DebtParty.objects.filter(
+        debt__status=Debt.Status.OPEN, customer__account__isnull=False
+    ).values_list("debt_id", "customer__account_id"):
+        joint.setdefault(debt_id, []).append(account_id)
+    flagged = sorted({*tenancies, *(a for accs in joint.values() for a in accs)})
     flags: dict[int, list[str]] = {}
-    active = Flag.objects.filter(account_id__in=tenancies, starts_on__lte=as_of).filter(
+    active = Flag.objects.filter(account_id__in=flagged, starts_on__lte=as_of).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=as_of)
     )
     for account_id, kind in active.values_list("account_id", "type"):
@@ -151,7 +160,13 @@ def debt_facts(as_of: date) -> pl.DataFrame:
             [rent.get(a) if a is not None else None for a in accounts], dtype=pl.Int64
         ),
         hb_in_payment=pl.Series([a in hb for a in accounts], dtype=pl.Boolean),
-        flags=pl.Series([sorted(flags.get(a, [])) for a in accounts], dtype=SCHEMA["flags"]),
+        flags=pl.Series(
+            [
+                sorted({f for x in [a, *joint.get(i, [])] for f in flags.get(x, [])})
+                for i, a in zip(ids, accounts, strict=True)
+            ],
+            dtype=SCHEMA["flags"],
+        ),
         actions=pl.Series(history, dtype=SCHEMA["actions"]),
         last_action_code=pl.Series([x["code"] if x else None for x in last], dtype=pl.String),
         last_action_at=pl.Series([x["at"] if x else None for x in last], dtype=SCHEMA["now"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import models
 from django.db.models import Sum
 
 from rentbook.debts.models import (
@@ -12,6 +13,7 @@ from rentbook.debts.models import (
     Debt,
     DebtAction,
     DebtEntry,
+    DebtParty,
     DebtRecommendation,
     DebtRun,
 )
@@ -24,27 +26,51 @@ class DebtView:
     entries: list[DebtEntry]
     #: The latest debt run's decision for it in words, if the run has decided it.
     next_step: str = ""
+    #: The others liable with the customer for the whole of it (or the one billed, for a
+    #: debt the customer is jointly liable for).
+    joint_with: tuple[str, ...] = ()
+
+
+def debts_of(customer: Customer) -> models.QuerySet[Debt]:
+    """The customer's debts: billed to them, or theirs jointly and severally."""
+    return Debt.objects.filter(
+        models.Q(customer=customer) | models.Q(parties__customer=customer)
+    ).distinct()
 
 
 def customer_debts(customer: Customer) -> list[DebtView]:
-    debts = list(customer.debts.order_by("stream", "-financial_year", "id"))
+    debts = list(
+        debts_of(customer).select_related("customer").order_by("stream", "-financial_year", "id")
+    )
+    ids = [d.pk for d in debts]
     balances = dict(
-        DebtEntry.objects.filter(debt__customer=customer)
+        DebtEntry.objects.filter(debt_id__in=ids)
         .values("debt_id")
         .annotate(s=Sum("amount"))
         .values_list("debt_id", "s")
     )
     entries: dict[int, list[DebtEntry]] = {}
-    for e in DebtEntry.objects.filter(debt__customer=customer).order_by("posted_on", "id"):
+    for e in DebtEntry.objects.filter(debt_id__in=ids).order_by("posted_on", "id"):
         entries.setdefault(e.debt_id, []).append(e)
-    steps = _next_steps(customer)
-    return [
-        DebtView(d, int(balances.get(d.pk) or 0), entries.get(d.pk, []), steps.get(d.pk, ""))
-        for d in debts
-    ]
+    others: dict[int, list[str]] = {}
+    for p in DebtParty.objects.filter(debt_id__in=ids).select_related("customer"):
+        others.setdefault(p.debt_id, []).append(p.customer.name)
+    steps = _next_steps(ids)
+    out = []
+    for d in debts:
+        joint = [n for n in others.get(d.pk, []) if n != customer.name]
+        if d.customer_id != customer.pk:
+            joint = [d.customer.name, *joint]
+        out.append(
+            DebtView(
+                d, int(balances.get(d.pk) or 0), entries.get(d.pk, []), steps.get(d.pk, ""),
+                tuple(joint),
+            )
+        )  # fmt: skip
+    return out
 
 
-def _next_steps(customer: Customer) -> dict[int, str]:
+def _next_steps(debt_ids: list[int]) -> dict[int, str]:
     """Each debt's step in the latest debt run, as its policy's label puts it."""
     from rentbook.debts.run import debt_policy
 
@@ -53,9 +79,7 @@ def _next_steps(customer: Customer) -> dict[int, str]:
         return {}
     labels: dict[str, dict[str, str]] = {}
     out = {}
-    recs = DebtRecommendation.objects.filter(run=run, debt__customer=customer).select_related(
-        "debt"
-    )
+    recs = DebtRecommendation.objects.filter(run=run, debt_id__in=debt_ids).select_related("debt")
     for r in recs:
         name = run.policies.get(r.debt.stream, "")
         if name not in labels:
@@ -81,7 +105,7 @@ def contact_history(customer: Customer, *, with_rent: bool) -> list[Contact]:
     rent records, their rent account's diary: one history across streams, newest first."""
     out = [
         Contact(a.at, a.debt.stream, a.code, a.note)
-        for a in DebtAction.objects.filter(debt__customer=customer)
+        for a in DebtAction.objects.filter(debt__in=debts_of(customer))
         .select_related("debt")
         .order_by("-at", "-id")[:CONTACTS]
     ]
