@@ -63,7 +63,11 @@ def test_the_door_names_each_bad_row_and_posts_once(couple, tmp_path):
     assert again.rows_posted == 0 and DebtParty.objects.count() == 1
 
 
-def test_both_pages_show_the_debt_and_a_hold_on_either_holds_it(couple, tmp_path, client_for):
+def test_both_pages_show_the_debt_and_a_hold_on_either_holds_it(
+    couple,
+    tmp_path,
+    client_for,  # noqa: F811
+):
     assert load(tmp_path, "joint_liability", [
         {"liability_ref": "L1", "debt_ref": "CT-J", "customer_ref": "BEA"},
     ]).ok  # fmt: skip

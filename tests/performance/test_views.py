@@ -61,9 +61,10 @@ def test_the_dashboard_shows_the_council_revenues_by_fund_where_they_are_held(ma
     assert 'data-testid="dashboard-revenues"' in page
     assert "Council Tax" in page and "99.31" in page and "95.00%" in page
     area = Area.objects.get(code="A1")  # an area's board is the rent service's only
-    assert "dashboard-revenues" not in manager.get(
-        f"/performance/?{Q1}&scope=area&id={area.pk}"
-    ).content.decode()
+    assert (
+        "dashboard-revenues"
+        not in manager.get(f"/performance/?{Q1}&scope=area&id={area.pk}").content.decode()
+    )
 
 
 def test_drill_from_area_to_patch_to_the_accounts_behind_its_arrears(manager):

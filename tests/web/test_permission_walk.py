@@ -108,7 +108,12 @@ def objects(make_user):
         customer, rule=Rule(Frequency.WEEKLY, weekday=today.weekday()), payment=1_000,
         start=today, first_payment=today, payment_method="card",
     )  # fmt: skip
+    from rentbook.debts.models import DebtRecommendation
+    from rentbook.debts.run import run_debts
+
+    run_debts(today)
     return {
+        "rec_id": DebtRecommendation.objects.first().pk,
         "combined_id": combined.pk,
         "customer_ref": customer.import_ref,
         "match_id": match.pk,

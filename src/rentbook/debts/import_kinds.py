@@ -87,6 +87,7 @@ CUSTOMERS = register(
         ),
         prepare=_prepare_customer,
         after=_after_customer,
+        after_where="account_id IS NULL",  # only those with no tenancy are matched
         description="Revenues customers (people and organisations), linked to a tenancy when "
         "its reference is given",
     )

@@ -72,6 +72,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     )
     items.append(
         {
+            "text": "Debt work",
+            "href": reverse("web:debt-work"),
+            "current": here.startswith("web:debt-"),
+        }
+    )
+    items.append(
+        {
             "text": "Performance",
             "href": reverse("web:performance"),
             "current": here.startswith("web:performance"),
@@ -91,5 +98,5 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     if permissions.is_administrator(user):
         items.append({"text": "Administration", "href": "/admin/", "current": False})
     if not permissions.sees_rent(user):
-        items = [i for i in items if i["text"] == "Customers"]
+        items = [i for i in items if i["text"] in ("Customers", "Debt work")]
     return items

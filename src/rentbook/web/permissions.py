@@ -23,7 +23,7 @@ EXPORTERS = frozenset(Role)
 #: records (a sundry-debt officer sees no rent diary notes: docs/corporate-debt.md).
 REVENUES_PAGES = frozenset(
     {
-        "customers", "customer", "customer-matches", "customer-match",
+        "customers", "customer", "customer-matches", "customer-match", "debt-work", "debt-step",
         "revenues", "revenues-csv", "revenues-xlsx", "revenues-pdf", "revenues-work-out",
         "combined-arrangement-new", "combined-arrangement", "combined-arrangement-letter",
         "combined-arrangement-pdf", "combined-arrangement-cancel",

@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from rentbook.debts import funds
+from rentbook.debts import funds, work
 from rentbook.debts.funds import FundRow, year_label
 from rentbook.debts.matching import MatchError, decide
-from rentbook.debts.models import Customer, CustomerMatch
+from rentbook.debts.models import Customer, CustomerMatch, DebtRecommendation, Stream
 from rentbook.debts.services import contact_history, customer_debts
 from rentbook.ledger.balances import account_position
 from rentbook.money import format_pounds
@@ -199,3 +199,48 @@ def match_decision(request: HttpRequest, match_id: int) -> HttpResponse:
             "Linked to the tenancy" if answer == "yes" else "Marked as not the same person",
         )
     return redirect("web:customer-matches")
+
+
+def debt_work(request: HttpRequest) -> HttpResponse:
+    """The latest debt run's recommendations, a step's worth of work each, by stream and
+    action, highest priority first."""
+    run = work.latest_run()
+    stream = request.GET.get("stream", "")
+    action = request.GET.get("action", "")[:60]
+    recs = DebtRecommendation.objects.none()
+    names: dict[str, dict[str, str]] = {}
+    if run is not None:
+        names = work.labels(run)
+        recs = DebtRecommendation.objects.filter(run=run).exclude(action="no_action")
+        if stream in names:
+            recs = recs.filter(debt__stream=stream)
+        if action:
+            recs = recs.filter(action=action)
+    page = Paginator(
+        recs.select_related("debt__customer").order_by("-priority", "id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = [(r, names.get(r.debt.stream, {}).get(r.action, r.action)) for r in page]
+    actions = sorted({a for by in names.values() for a in by} - {"no_action"})
+    return render(
+        request,
+        "web/debts/work.html",
+        {"run": run, "page": page, "rows": rows, "stream": stream, "action": action,
+         "streams": Stream.choices, "actions": actions},
+    )  # fmt: skip
+
+
+def record_debt_step(request: HttpRequest, rec_id: int) -> HttpResponse:
+    rec = get_object_or_404(DebtRecommendation.objects.select_related("debt__customer", "run"),
+                            pk=rec_id)  # fmt: skip
+    if request.method != "POST":
+        return redirect("web:debt-work")
+    if not permissions.can_change(request.user):
+        raise PermissionDenied
+    try:
+        a = work.record_step(rec, at=timezone.now(), by=request.user)
+    except work.StepError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, f"{a.code} recorded on {rec.debt.import_ref}")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/debt-work/") else reverse("web:debt-work"))
