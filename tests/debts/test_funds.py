@@ -189,3 +189,14 @@ def test_an_entries_import_queues_the_figures(db, tmp_path, django_capture_on_co
              "amount": "40.00"},
         ]).ok  # fmt: skip
     assert DBTaskResult.objects.filter(task_path__endswith="work_out_funds").count() == 1
+
+
+def test_a_work_out_waiting_to_start_is_not_queued_twice(db, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from rentbook.debts.funds import request
+
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            request()
+    assert DBTaskResult.objects.filter(task_path__endswith="work_out_funds").count() == 1

@@ -184,10 +184,36 @@ def work_out() -> int:
 
 
 def request() -> None:
-    """Queue the figures to be worked out again, once this transaction commits."""
+    """Queue the figures to be worked out again, once this transaction commits (once: a
+    work-out still waiting to start will read everything committed by then)."""
+    transaction.on_commit(_enqueue)
+
+
+def pending() -> datetime | None:
+    """When the work-out waiting or running now was queued, if one is."""
+    from django_tasks_db.models import DBTaskResult
+
+    found = (
+        DBTaskResult.objects.filter(
+            task_path__endswith="work_out_funds", status__in=["READY", "RUNNING"]
+        )
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    return found
+
+
+def _enqueue() -> None:
+    from django_tasks_db.models import DBTaskResult
+
     from rentbook.debts.tasks import work_out_funds
 
-    transaction.on_commit(lambda: work_out_funds.enqueue())
+    waiting = DBTaskResult.objects.filter(
+        task_path__endswith="work_out_funds", status="READY"
+    ).exists()
+    if not waiting:
+        work_out_funds.enqueue()
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def revenues(request: HttpRequest) -> HttpResponse:
         request,
         "web/debts/revenues.html",
         {"year": year, "label": year_label(year), "rows": rows, "total": total,
-         "stored": stored, "years": list(range(year - 4, year + 2))},
+         "stored": stored, "pending": funds.pending(),
+         "years": list(range(year - 4, year + 2))},
     )  # fmt: skip
 
 
