@@ -29,7 +29,7 @@ def test_the_terms_refuse_bad_input_and_keep_it(client_for, customer):  # noqa: 
     r = officer.post(url, _terms(today, step="check", payment="ten pounds", tolerance_days="99"))
     page = r.content.decode()
     assert r.status_code == 400
-    assert "Each payment" in page and 'value="ten pounds"' in page
+    assert "Each payment must be an amount, like 120.50" in page and 'value="ten pounds"' in page
     assert "Days of grace must be a whole number from 0 to 28" in page
     r = officer.post(url, _terms(today, step="check", payment="500", frequency="yearly"))
     assert r.status_code == 400 and "Choose how often the customer will pay" in r.content.decode()

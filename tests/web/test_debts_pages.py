@@ -147,3 +147,33 @@ def test_a_revenues_officer_sees_the_debts_but_not_the_rent_diary(client_for, tm
     nav = revenues.get("/customers/").content.decode()
     assert "Worktray" not in nav and "Customers" in nav
     assert revenues.get("/revenues/?year=2026").status_code == 200
+
+
+def test_a_manager_enters_the_cost_of_collection_per_dwelling(client_for, tmp_path):
+    from rentbook.audit.models import AuditEvent
+    from rentbook.debts.models import CollectionCost
+
+    assert load(tmp_path, "customers", [{"customer_ref": "C1", "name": "A Payer"},
+                                        {"customer_ref": "C2", "name": "B Payer"}]).ok  # fmt: skip
+    assert load(tmp_path, "debts", [
+        {"debt_ref": f"CT{n}", "customer_ref": f"C{n}", "stream": "council_tax",
+         "financial_year": "2025", "raised_on": "2025-03-10"} for n in (1, 2)
+    ]).ok  # fmt: skip
+    manager = client_for(Role.INCOME_MANAGER)
+    url = "/revenues/costs/?year=2025"
+    page = manager.post(url, {"fund": "council_tax", "cost": "lots"}, follow=True)
+    assert "Cost of collection must be an amount" in page.content.decode()
+    r = manager.post(url, {"fund": "council_tax", "cost": "1,000,000.00", "dwellings": "41,250"})
+    assert r.status_code == 302
+    page = manager.get("/revenues/?year=2025").content.decode()
+    assert "£1,000,000.00" in page and "£24.24" in page  # per dwelling, rounded half up
+    # blank dwellings: rentbook's count of the year's council tax accounts
+    manager.post(url, {"fund": "council_tax", "cost": "100.00", "dwellings": ""})
+    cost = CollectionCost.objects.get()
+    assert (cost.cost, cost.dwellings, cost.per_dwelling) == (10_000, 2, 5_000)
+    assert AuditEvent.objects.filter(action="debts.collection_cost").count() == 2
+    # an officer reads it but does not set it
+    assert (
+        client_for(Role.INCOME_OFFICER).post(url, {"fund": "ndr", "cost": "1"}).status_code == 403
+    )
+    assert CollectionCost.objects.count() == 1

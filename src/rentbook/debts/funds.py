@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from rentbook.debts.models import Debt, DebtEntry, EntryKind, FundYear
+from rentbook.debts.models import CollectionCost, Debt, DebtEntry, EntryKind, FundYear
 from rentbook.ledger.summary import period_sums
 
 #: The funds in the seed's order, each with the label it prints.
@@ -242,3 +243,66 @@ def stored_summary(year: int) -> Stored | None:
     ct = found.get("council_tax")
     in_year = percent(ct.in_year_cash or 0, ct.billed) if ct is not None else None
     return Stored(rows, total, min(f.worked_out_at for f in found.values()), in_year)
+
+
+# ---- cost of collection ---------------------------------------------------------------------
+
+FUND_LABELS = dict(FUNDS)
+
+
+class CostError(ValueError):
+    pass
+
+
+def dwellings_for(year: int, fund: str) -> int | None:
+    """A starting figure for the dwellings a fund was collected from in the year: its council
+    tax or rates accounts billed for the year, or the tenancies let in it (None: no count)."""
+    if fund in ("council_tax", "ndr"):
+        return Debt.objects.filter(stream=fund, financial_year=year).count()
+    if fund == "rent":
+        from django.db.models import Q
+
+        from rentbook.portfolio.models import Tenancy
+
+        start, end = year_span(year)
+        return (
+            Tenancy.objects.filter(start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+            .values("property_id")
+            .distinct()
+            .count()
+        )
+    return None
+
+
+@transaction.atomic
+def enter_cost(year: int, fund: str, cost: int, dwellings: int, *, by: Any) -> CollectionCost:
+    if fund not in FUND_LABELS:
+        raise CostError(f"Choose a fund: {', '.join(FUND_LABELS)}")
+    if cost < 0:
+        raise CostError("The cost of collection is £0 or more")
+    if dwellings <= 0:
+        raise CostError("Enter the number of dwellings, more than 0")
+    entry, _ = CollectionCost.objects.update_or_create(
+        year=year, fund=fund,
+        defaults={"cost": cost, "dwellings": dwellings,
+                  "entered_by": by if getattr(by, "pk", None) else None},
+    )  # fmt: skip
+    from rentbook.audit.services import record
+
+    record(
+        "debts.collection_cost",
+        object_type="debts.CollectionCost",
+        object_id=str(entry.pk),
+        summary=f"cost of collecting {FUND_LABELS[fund]} {year_label(year)}: "
+        f"£{cost / 100:,.2f} over {dwellings:,} dwellings",
+        after={"cost": cost, "dwellings": dwellings},
+        actor=by,
+    )
+    return entry
+
+
+def costs(year: int) -> list[tuple[str, CollectionCost]]:
+    """The year's entered costs of collection, in the funds' order, each with its label."""
+    found = {c.fund: c for c in CollectionCost.objects.filter(year=year)}
+    return [(label, found[f]) for f, label in FUNDS if f in found]

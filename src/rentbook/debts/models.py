@@ -366,3 +366,31 @@ class FundYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund} {self.year}"
+
+
+class CollectionCost(models.Model):
+    """What collecting a fund cost in a financial year, as the council's accounts give it,
+    and the dwellings it was collected from: the cost of collection per dwelling."""
+
+    year = models.PositiveSmallIntegerField()
+    fund = models.CharField(max_length=12)
+    cost = models.BigIntegerField(help_text="pence")
+    dwellings = models.PositiveIntegerField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["year", "fund"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "fund"], name="collection_cost_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"cost of collecting {self.fund} in {self.year}"
+
+    @property
+    def per_dwelling(self) -> int:
+        """Pence a dwelling, rounded half up."""
+        return (2 * self.cost + self.dwellings) // (2 * self.dwellings) if self.dwellings else 0

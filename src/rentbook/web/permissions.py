@@ -25,6 +25,7 @@ REVENUES_PAGES = frozenset(
     {
         "customers", "customer", "customer-matches", "customer-match", "debt-work", "debt-step",
         "revenues", "revenues-csv", "revenues-xlsx", "revenues-pdf", "revenues-work-out",
+        "revenues-cost",
         "combined-arrangement-new", "combined-arrangement", "combined-arrangement-letter",
         "combined-arrangement-pdf", "combined-arrangement-cancel",
         "sign-in", "sign-in-code", "sign-out", "two-factor", "health",

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("revenues.xlsx", debts.revenues_xlsx, name="revenues-xlsx"),
     path("revenues.pdf", debts.revenues_pdf, name="revenues-pdf"),
     path("revenues/work-out/", debts.revenues_work_out, name="revenues-work-out"),
+    path("revenues/costs/", debts.revenues_cost, name="revenues-cost"),
     path("debt-work/", debts.debt_work, name="debt-work"),
     path("debt-work/<int:rec_id>/done/", debts.record_debt_step, name="debt-step"),
     path("customers/", debts.customers, name="customers"),

@@ -106,8 +106,8 @@ def new_arrangement(request: HttpRequest, customer_ref: str) -> HttpResponse:
     if values["payment"]:
         try:
             payment = parse_pounds(values["payment"])
-        except MoneyError as e:
-            errors.add("payment", f"Each payment {e}")
+        except MoneyError:
+            errors.add("payment", "Each payment must be an amount, like 120.50")
     elif step:
         errors.add("payment", "Enter how much the customer will pay each time")
     statement = _statement(customer, values["statement"])

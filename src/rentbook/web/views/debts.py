@@ -21,7 +21,7 @@ from rentbook.debts.matching import MatchError, decide
 from rentbook.debts.models import Customer, CustomerMatch, DebtRecommendation, Stream
 from rentbook.debts.services import contact_history, customer_debts
 from rentbook.ledger.balances import account_position
-from rentbook.money import format_pounds
+from rentbook.money import MoneyError, format_pounds, parse_pounds
 from rentbook.spreadsheet import csv_writer, workbook
 from rentbook.web import permissions
 
@@ -62,9 +62,51 @@ def revenues(request: HttpRequest) -> HttpResponse:
         request,
         "web/debts/revenues.html",
         {"year": year, "label": year_label(year), "rows": rows, "total": total,
-         "stored": stored, "pending": funds.pending(),
+         "stored": stored, "pending": funds.pending(), "costs": funds.costs(year),
+         "funds": funds.FUNDS, "may_enter_costs": _may_enter_costs(request.user),
          "years": list(range(year - 4, year + 2))},
     )  # fmt: skip
+
+
+def _may_enter_costs(user: object) -> bool:
+    from rentbook.web.views.performance import can_set_targets
+
+    return can_set_targets(user)
+
+
+def revenues_cost(request: HttpRequest) -> HttpResponse:
+    """A manager enters what collecting a fund cost in the year and the dwellings it was
+    collected from (blank: the count rentbook has)."""
+    year = _year(request)
+    back = f"{reverse('web:revenues')}?year={year}"
+    if request.method != "POST":
+        return redirect(back)
+    if not _may_enter_costs(request.user):
+        raise PermissionDenied
+    fund = request.POST.get("fund", "")
+    text = request.POST.get("cost", "").strip()
+    try:
+        cost = parse_pounds(text)
+    except MoneyError:
+        messages.error(
+            request,
+            "Cost of collection must be an amount, like 120.50"
+            if text
+            else "Enter the cost of collection",
+        )
+        return redirect(back)
+    text = request.POST.get("dwellings", "").strip().replace(",", "")
+    dwellings = int(text) if text.isdigit() else funds.dwellings_for(year, fund)
+    if text and not text.isdigit():
+        messages.error(request, "Dwellings must be a whole number, like 41250")
+        return redirect(back)
+    try:
+        funds.enter_cost(year, fund, cost, dwellings or 0, by=request.user)
+    except funds.CostError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "Cost of collection saved")
+    return redirect(back)
 
 
 def revenues_work_out(request: HttpRequest) -> HttpResponse:
