@@ -64,6 +64,7 @@ AGREE = textwrap.dedent(
     """
 )
 
+WORK_OUT = "from rentbook.debts.tasks import work_out_funds\nwork_out_funds.call()"
 STORED = (
     "from rentbook.debts.models import FundYear as F\n"
     'print("years", F.objects.values("year").distinct().count())'
@@ -131,8 +132,9 @@ def test_the_debt_run_over_100000_customers_in_20_seconds(landlord, bench_data, 
     seconds, out = _timed(["debts_run", "--as-of", "2026-11-23"], env)
     figures["run_seconds"] = round(seconds, 2)
     figures["run"] = out.strip().splitlines()
-    # the revenues summary's figures, queued by the entries import and the run
-    worker, _ = _timed(["db_worker", "--batch", "--no-reload", "--no-startup-delay"], env)
+    # the revenues summary's figures, as the task the entries import and the run queued works
+    # them out (timed on their own: the kept landlord's worker queue holds other work too)
+    worker, _ = _timed(["shell", "-c", WORK_OUT], env)
     figures["revenues_work_out_s"] = round(worker, 2)
     _, stored = _timed(["shell", "-c", STORED], env)
     assert "years" in stored and "years 0" not in stored, stored
