@@ -172,3 +172,47 @@ def test_council_tax_paid_up_to_its_instalments_is_not_chased(tmp_path):
          "amount": "-120.00"} for m in (11, 12)]).ok  # fmt: skip
     run_debts(AS_OF)
     assert not DebtRecommendation.objects.exists()  # up to date: £120 owed, none of it due
+
+
+def test_caught_up_since_counts_instalments_fallen_due():
+    from rentbook.debts.run import caught_up_since
+
+    bill = [(date(2026, 4, 1), "charge", 120_000)]  # £1,200: ten of £120 from April
+    paid_to_june = [*bill, (date(2026, 6, 10), "payment", -36_000)]
+    # reminded 20 May (April and May unpaid); paying April to June on 10 June catches up
+    assert caught_up_since("council_tax", 2026, paid_to_june, date(2026, 5, 20), AS_OF)
+    # paying only £100 does not; nor does a payment before the reminder
+    short = [*bill, (date(2026, 6, 10), "payment", -10_000)]
+    assert not caught_up_since("council_tax", 2026, short, date(2026, 5, 20), AS_OF)
+    # April paid on 10 May, reminded for May on 20 May: never up to date since
+    early = [*bill, (date(2026, 5, 10), "payment", -12_000)]
+    assert not caught_up_since("council_tax", 2026, early, date(2026, 5, 20), date(2026, 9, 30))
+    # a sundry invoice against its balance
+    inv = [(date(2026, 6, 1), "charge", 4_500), (date(2026, 8, 1), "payment", -4_500)]
+    assert caught_up_since("sundry", 2026, inv, date(2026, 7, 1), AS_OF)
+
+
+@pytest.mark.django_db
+def test_england_a_taxpayer_who_caught_up_gets_a_second_reminder_not_a_summons(tmp_path):
+    assert load(tmp_path, "customers", [{"customer_ref": "C1", "name": "Ali Khan"},
+                                        {"customer_ref": "C2", "name": "Bo Li"}]).ok  # fmt: skip
+    assert load(tmp_path, "debts", [
+        {"debt_ref": f"CT-{c}", "customer_ref": c, "stream": "council_tax",
+         "financial_year": "2026", "raised_on": "2026-03-10", "due_on": "2026-04-01"}
+        for c in ("C1", "C2")
+    ]).ok  # fmt: skip
+    rows = []
+    for c in ("C1", "C2"):
+        rows.append({"entry_ref": f"B{c}", "debt_ref": f"CT-{c}", "posted_on": "2026-04-01",
+                     "kind": "charge", "amount": "1200.00"})  # fmt: skip
+    # C1 pays April to June after May's reminder, then nothing; C2 never pays
+    rows.append({"entry_ref": "P1", "debt_ref": "CT-C1", "posted_on": "2026-06-10",
+                 "kind": "payment", "amount": "-360.00"})  # fmt: skip
+    assert load(tmp_path, "debt_entries", rows).ok
+    for c in ("C1", "C2"):
+        DebtAction.objects.create(debt=Debt.objects.get(import_ref=f"CT-{c}"), code="CER1",
+                                  at=datetime(2026, 5, 20, 9, tzinfo=LONDON))  # fmt: skip
+    run_debts(AS_OF, {"council_tax": "council_tax_england"})
+    got = decided()
+    assert got["CT-C1"] == "send_second_reminder"
+    assert got["CT-C2"] == "issue_summons"

@@ -160,6 +160,7 @@ def account(rnd: random.Random) -> dict:
     f["recoverable"] = maybe(lambda: rnd.random() < 0.8)
     f["customer_rent_arrears"] = maybe(lambda: rnd.choice([0, 24_999, 25_000, 25_001, -100]))
     f["hb_in_payment"] = maybe(lambda: rnd.random() < 0.5)
+    f["caught_up_since_last_step"] = maybe(lambda: rnd.random() < 0.5)
     return f
 
 

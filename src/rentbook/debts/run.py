@@ -77,6 +77,70 @@ def _not_yet_due(as_of: date) -> pl.Expr:
     return pl.max_horizontal(pl.lit(0), pl.col("billed") - due_so_far)
 
 
+def _month_starts(after: date, until: date) -> list[date]:
+    """The 1st of each month after ``after`` up to ``until``: the days instalments fall due."""
+    out = []
+    d = date(after.year, after.month, 1)
+    while d <= until:
+        if d > after:
+            out.append(d)
+        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return out
+
+
+def caught_up_since(
+    stream: str, year: int, entries: list[tuple[date, str, int]], since: date, as_of: date
+) -> bool:
+    """Whether what was due on a debt was all paid at the end of some day after ``since`` (up
+    to ``as_of``): a council tax or rates bill against its instalments fallen due, any other
+    debt against its balance. ``entries``: (posted_on, kind, amount), in date order."""
+    billing = (EntryKind.CHARGE.value, EntryKind.REDUCTION.value)
+    days = {d for d, _, _ in entries if since < d <= as_of}
+    if stream in INSTALMENT_STREAMS:
+        days.update(_month_starts(since, as_of))
+    for day in sorted(days):
+        balance = sum(a for d, _, a in entries if d <= day)
+        if stream in INSTALMENT_STREAMS:
+            billed = sum(a for d, k, a in entries if d <= day and k in billing)
+            due = instalments_due(year, day)
+            so_far = billed if due >= INSTALMENTS else billed // INSTALMENTS * due
+            balance -= max(0, billed - so_far)
+        if balance <= 0:
+            return True
+    return False
+
+
+def _caught_up(rows: pl.DataFrame, last: list[dict | None], as_of: date) -> list[bool | None]:
+    """``caught_up_since_last_step`` for each row (None where no step has been taken)."""
+    stepped = {
+        i: (x["at"].date(), stream, year)
+        for i, stream, year, x in zip(
+            rows.get_column("account_id").to_list(),
+            rows.get_column("stream").to_list(),
+            rows.get_column("year").to_list(),
+            last,
+            strict=True,
+        )
+        if x is not None
+    }
+    entries: dict[int, list[tuple[date, str, int]]] = {}
+    if stepped:
+        for debt_id, posted_on, kind, amount in (
+            DebtEntry.objects.filter(debt_id__in=list(stepped), posted_on__lte=as_of)
+            .order_by("posted_on", "id")
+            .values_list("debt_id", "posted_on", "kind", "amount")
+        ):
+            entries.setdefault(debt_id, []).append((posted_on, kind, amount))
+    out: list[bool | None] = []
+    for i in rows.get_column("account_id").to_list():
+        if i not in stepped:
+            out.append(None)
+            continue
+        since, stream, year = stepped[i]
+        out.append(caught_up_since(stream, year, entries.get(i, []), since, as_of))
+    return out
+
+
 def debt_facts(as_of: date) -> pl.DataFrame:
     """One row per open debt with something owed on ``as_of``: ``account_id`` (the debt's id,
     the column the evaluator keys on), ``stream`` and the base facts it has."""
@@ -108,7 +172,7 @@ def debt_facts(as_of: date) -> pl.DataFrame:
             .otherwise(pl.col("balance"))
         )
         .filter(pl.col("arrears") > 0)
-        .drop("balance", "billed", "year")
+        .drop("balance", "billed")
     )
     now = datetime.combine(as_of, clock(23, 59, 59))
     tenancies = [a for a in rows.get_column("rent_account").unique().to_list() if a is not None]
@@ -170,7 +234,8 @@ def debt_facts(as_of: date) -> pl.DataFrame:
         actions=pl.Series(history, dtype=SCHEMA["actions"]),
         last_action_code=pl.Series([x["code"] if x else None for x in last], dtype=pl.String),
         last_action_at=pl.Series([x["at"] if x else None for x in last], dtype=SCHEMA["now"]),
-    ).drop("rent_account")
+        caught_up_since_last_step=pl.Series(_caught_up(rows, last, as_of), dtype=pl.Boolean),
+    ).drop("rent_account", "year")
 
 
 def run_debts(as_of: date, policies: dict[str, str] | None = None) -> DebtRun:

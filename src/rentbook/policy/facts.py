@@ -167,6 +167,13 @@ BASE_FACTS: tuple[Fact, ...] = (
         "The rent the debt's customer owes on their tenancy; none if not a tenant.",
     ),
     _f("hb_in_payment", B, "Housing Benefit in payment", "The customer receives HB now."),
+    _f(
+        "caught_up_since_last_step",
+        B,
+        "caught up since the last step",
+        "Council tax and rates: what was due was paid at some point after the last recovery "
+        "step, so a later default is a new one (a second reminder, not a summons).",
+    ),
 )
 
 FACTS: dict[str, Fact] = {f.name: f for f in BASE_FACTS}

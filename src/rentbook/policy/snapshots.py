@@ -110,6 +110,7 @@ _BLOCKS: dict[str, dict[str, tuple[str, str]]] = {
         "recoverable": ("recoverable", _BOOL),
         "customer_rent_arrears": ("customer_rent_arrears", _MONEY),
         "hb_in_payment": ("hb_in_payment", _BOOL),
+        "caught_up_since_last_step": ("caught_up_since_last_step", _BOOL),
     },
 }
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
