@@ -124,3 +124,45 @@ def test_a_customer_agrees_one_arrangement_for_rent_council_tax_and_a_sundry_deb
 
     page.goto("/customers/C77/")
     expect(page.get_by_test_id("arrangements")).to_contain_text("live")
+
+
+def test_a_revenues_officer_works_the_council_debts_and_sees_no_rent_record(
+    page, make_user, tmp_path
+):
+    from rentbook.debts.funds import work_out
+    from rentbook.debts.run import run_debts
+
+    reference = _customer_with_three_debts(tmp_path)
+    run_debts(timezone.localdate())
+    work_out()
+    make_user(Role.REVENUES_OFFICER, "rita")
+    SignInPage(page).open().sign_in("rita", PASSWORD)
+    # their start page is the customers, and the navigation has no rent pages
+    expect(page.get_by_role("heading", level=1)).to_have_text("Customers")
+    nav = page.locator(".govuk-service-navigation, .govuk-header")
+    expect(nav.get_by_role("link", name="Worktray")).to_have_count(0)
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Debt work").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Debt work")
+    rows = page.get_by_test_id("work-row")
+    expect(rows.first).to_be_visible()
+    check_accessibility(page)
+    first = rows.first
+    debt = first.locator("td").nth(1).inner_text()
+    first.get_by_role("button", name="Record as done").click()
+    expect(page.get_by_test_id("message")).to_contain_text("recorded on")
+    assert any(ref in debt for ref in ("CT-77", "INV-77"))
+    check_accessibility(page)
+
+    page.goto("/customers/C77/")
+    expect(page.get_by_test_id("debts")).to_contain_text("CT-77")
+    expect(page.get_by_test_id("contacts")).to_be_visible()
+    expect(page.get_by_role("link", name=reference)).to_have_count(0)
+    check_accessibility(page)
+    page.goto(f"/accounts/{reference}/")
+    expect(page.locator("body")).to_contain_text("revenues officer")
+
+    page.goto("/revenues/")
+    expect(page.get_by_test_id("revenues")).to_contain_text("Council Tax")
+    check_accessibility(page)
