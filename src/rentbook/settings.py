@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rentbook.benefits",
     "rentbook.banking",
     "rentbook.debts",
+    "rentbook.risk",
     "rentbook.engine",
     "rentbook.comms",
     "rentbook.performance",

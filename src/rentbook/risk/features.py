@@ -1,0 +1,110 @@
+"""What the risk model reads about an account at a day T, from the arrears run's own snapshot
+of it (engine/features.build_features), as plain numbers; and the outcome it learns, read from
+a later snapshot. Never a protected characteristic, nor a proxy for one: no age, sex,
+ethnicity, disability or support need, no postcode or patch (docs/risk.md).
+
+Each feature has the direction its effect is constrained to (+1: more of it never lowers the
+risk; 0: free) and the words that explain it on an account's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+#: The outcome's window: (a) true arrears grow by two weeks of charge within 8 weeks.
+HORIZON_DAYS = 56
+GROWTH_WEEKS = 2
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    direction: int
+    #: The reason in words, from the account's value.
+    words: Callable[[float], str]
+
+
+def _n(v: float) -> int:
+    return round(v)
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("weeks_owed", 1, lambda v: f"owes {v:.1f} weeks of rent beyond money on its way"),
+    Feature("missed_4", 1, lambda v: f"{_n(v)} of the last 4 weeks' payments were missed"),
+    Feature("missed_13", 1, lambda v: f"{_n(v)} of the last 13 weeks' payments were missed"),
+    Feature("missed_in_a_row", 1, lambda v: f"{_n(v)} expected payments missed in a row"),
+    Feature("days_since_payment", 1, lambda v: f"no payment for {_n(v)} days"),
+    Feature(
+        "trend_weeks",
+        1,
+        lambda v: f"arrears {'rose' if v > 0 else 'fell'} by {abs(v):.1f} weeks' rent in 4 weeks",
+    ),
+    Feature("tenancy_years", 0, lambda v: f"a tenancy {v:.1f} years old"),
+    Feature("on_uc", 0, lambda v: "receives Universal Credit paid to them" if v else "not on UC"),
+    Feature("on_hb", 0, lambda v: "receives Housing Benefit" if v else "no Housing Benefit"),
+    Feature("pays_dd", 0, lambda v: "pays by Direct Debit" if v else "pays another way"),
+    Feature("arrangement_breaches", 1, lambda v: f"has broken an arrangement {_n(v)} times"),
+    Feature("in_arrangement", 0, lambda v: "keeping an arrangement" if v else "no arrangement"),
+    Feature("dd_returned", 1, lambda v: "a Direct Debit came back unpaid recently" if v else ""),
+    Feature("shortfall_weeks", 1, lambda v: f"a benefit shortfall of {v:.2f} weeks' rent a week"),
+    Feature("month", 0, lambda v: f"the time of year (month {_n(v)})"),
+)
+NAMES = tuple(f.name for f in FEATURES)
+BY_NAME = {f.name: f for f in FEATURES}
+
+
+def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """``account_id``, ``true_arrears``, ``weekly_charge`` and each feature, from the run's
+    snapshot of the day."""
+    charge = pl.col("weekly_charge").cast(pl.Float64)
+    per_week = pl.when(charge > 0).then(charge).otherwise(None)
+    days = (pl.lit(as_of) - pl.col("tenancy_start").dt.date()).dt.total_days()
+    recent = pl.col("dd_returned").is_not_null() & (
+        (pl.lit(as_of) - pl.col("dd_returned").dt.date()).dt.total_days() <= HORIZON_DAYS
+    )
+    return snapshot.select(
+        "account_id",
+        "true_arrears",
+        "weekly_charge",
+        weeks_owed=(pl.col("true_arrears").cast(pl.Float64) / per_week).fill_null(0.0),
+        missed_4=pl.col("missed_payments_4_weeks").cast(pl.Float64).fill_null(0.0),
+        missed_13=pl.col("missed_payments_13_weeks").cast(pl.Float64).fill_null(0.0),
+        missed_in_a_row=pl.col("missed_payments_consecutive").cast(pl.Float64).fill_null(0.0),
+        days_since_payment=pl.col("days_since_last_payment").cast(pl.Float64).fill_null(400.0),
+        trend_weeks=(pl.col("arrears_trend").cast(pl.Float64) / per_week).fill_null(0.0),
+        tenancy_years=(days.cast(pl.Float64) / 365.25).fill_null(0.0),
+        on_uc=pl.col("benefit").is_in(["uc", "uc_managed"]).cast(pl.Float64).fill_null(0.0),
+        on_hb=(pl.col("benefit") == "hb").cast(pl.Float64).fill_null(0.0),
+        pays_dd=(pl.col("payment_method") == "direct_debit").cast(pl.Float64).fill_null(0.0),
+        arrangement_breaches=pl.col("arrangement_breaches").cast(pl.Float64).fill_null(0.0),
+        in_arrangement=(pl.col("arrangement_state") == "live").cast(pl.Float64).fill_null(0.0),
+        dd_returned=recent.cast(pl.Float64).fill_null(0.0),
+        shortfall_weeks=(pl.col("hb_shortfall").cast(pl.Float64) / per_week).fill_null(0.0),
+        month=pl.lit(float(as_of.month)),
+    )
+
+
+def outcome(at_t: pl.DataFrame, later: pl.DataFrame) -> pl.DataFrame:
+    """``account_id`` and ``grew`` (1 or 0): whether true arrears grew by at least two weeks
+    of the charge at T between T and the later snapshot. Accounts not open at both are left
+    out (their outcome is not known)."""
+    return (
+        at_t.select("account_id", "true_arrears", "weekly_charge")
+        .join(later.select("account_id", pl.col("true_arrears").alias("later")), on="account_id")
+        .filter(pl.col("weekly_charge") > 0)
+        .select(
+            "account_id",
+            grew=(
+                (pl.col("later") - pl.col("true_arrears")) >= GROWTH_WEEKS * pl.col("weekly_charge")
+            ).cast(pl.Int8),
+        )
+    )
+
+
+def matrix(frame: pl.DataFrame) -> np.ndarray:
+    return frame.select(NAMES).to_numpy().astype(np.float64)
