@@ -52,6 +52,9 @@ class Recommendation(models.Model):
     balance = models.BigIntegerField(help_text="pence")
     weekly_charge = models.BigIntegerField(help_text="pence")
     benefit = models.CharField(max_length=30)
+    #: The risk model's score (per cent) and its reasons in words, when one was used.
+    risk = models.SmallIntegerField(null=True, blank=True)
+    risk_reasons = models.JSONField(default=list)
 
     class Meta:
         constraints = [

@@ -171,6 +171,15 @@ def _decide_and_store(
     run: Run, policy: Policy, as_of: date, progress: Progress | None
 ) -> dict[str, int]:
     frame = build_features(as_of, Source(checkpoint_for(as_of)))
+    from rentbook.risk.scoring import score  # the run's snapshot is the score's input too
+
+    scored = score(frame, as_of)
+    if scored is not None:
+        frame = frame.drop("risk_arrears").join(
+            scored.frame, on="account_id", how="left", maintain_order="left"
+        )
+    else:
+        frame = frame.with_columns(risk_reasons=pl.lit("[]"))
     total = frame.height
     if progress:
         progress(0, total)
@@ -188,6 +197,8 @@ def _decide_and_store(
         pl.col("arrears").fill_null(0).alias("balance"),
         pl.col("weekly_charge").fill_null(0),
         pl.col("ledger_benefit").alias("benefit"),
+        pl.col("risk_arrears").cast(pl.Int16).alias("risk"),
+        pl.col("risk_reasons").fill_null("[]"),
     )
     bulk_insert(Recommendation._meta.db_table, out.columns, out)
     run.accounts = total

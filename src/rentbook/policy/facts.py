@@ -167,6 +167,14 @@ BASE_FACTS: tuple[Fact, ...] = (
         "The rent the debt's customer owes on their tenancy; none if not a tenant.",
     ),
     _f("hb_in_payment", B, "Housing Benefit in payment", "The customer receives HB now."),
+    # the arrears risk model (docs/risk.md): never read by a notice, court or enforcement rule
+    _f(
+        "risk_arrears",
+        N,
+        "risk of falling behind",
+        "The chance in per cent (0 to 100) that true arrears grow by two weeks of rent within "
+        "8 weeks, from the latest risk model; none without one, or with the score switched off.",
+    ),
     _f(
         "caught_up_since_last_step",
         B,
@@ -177,6 +185,8 @@ BASE_FACTS: tuple[Fact, ...] = (
 )
 
 FACTS: dict[str, Fact] = {f.name: f for f in BASE_FACTS}
+#: The facts a risk model gives, which no legal step may read (policy/loader.py).
+RISK_FACTS = frozenset({"risk_arrears"})
 
 #: Flags every policy may name; a policy declares any others it uses.
 STANDARD_FLAGS = (

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from rentbook.money import MoneyError, parse_pounds
 from rentbook.policy.checker import Scope, check, names_used
-from rentbook.policy.facts import FACTS, STANDARD_FLAGS
-from rentbook.policy.model import CATEGORIES, Action, Derived, Policy, Rule
+from rentbook.policy.facts import FACTS, RISK_FACTS, STANDARD_FLAGS
+from rentbook.policy.model import CATEGORIES, LEGAL_CATEGORIES, Action, Derived, Policy, Rule
 from rentbook.policy.syntax import FUNCTIONS, KEYWORDS, Node, ParseError, parse
 from rentbook.policy.types import Duration, Type
 
@@ -190,6 +190,7 @@ class _Reader:
                 ("policy", "default"), f"default action {default!r} is not declared in [actions]"
             )
         rules = self.rules(data.get("rules", []), scope, actions)
+        self.no_score_for_legal_steps(rules, derived, actions)
         if self.problems:
             return None
         return Policy(
@@ -419,6 +420,35 @@ class _Reader:
             if node is not None:
                 out.append(Rule(rule_id, str(action), str(label), node, spec["when"]))
         return out
+
+    def no_score_for_legal_steps(
+        self, rules: list[Rule], derived: list[Derived], actions: dict[str, Action]
+    ) -> None:
+        """No notice, court or enforcement step may be triggered or hastened by a risk score
+        (docs/risk.md): a rule for one may not read a risk fact, itself or through a derived
+        fact."""
+        reads: dict[str, set[str]] = {}
+        for d in derived:  # in compute order: each after those it uses
+            used = names_used(d.expr)
+            reads[d.name] = used | {n for u in used for n in reads.get(u, set())}
+        for index, rule in enumerate(rules):
+            action = actions.get(rule.action)
+            if action is None or action.category not in LEGAL_CATEGORIES:
+                continue
+            used = names_used(rule.when)
+            scores = sorted(
+                (n, via) for via in used for n in ({via} | reads.get(via, set()))
+                if n in RISK_FACTS
+            )  # fmt: skip
+            if scores:
+                name, via = scores[0]
+                how = "" if name == via else f" (through {via})"
+                self.fail(
+                    ("rules", index, "when"),
+                    f"rule {rule.id}: a {action.category} step may not read the risk score "
+                    f"{name}{how}: a score may hold a letter back or bring a call forward, "
+                    "never trigger or hasten a legal step",
+                )
 
 
 def read_policy(text: str, path: str = "<policy>") -> tuple[Policy | None, list[Problem]]:

@@ -22,6 +22,8 @@ CATEGORIES = (
     "write_off",
     "review",
 )
+#: The steps the law governs, which a risk score may never trigger or hasten (docs/risk.md).
+LEGAL_CATEGORIES = frozenset({"notice", "court", "enforcement"})
 
 
 @dataclass

@@ -1,0 +1,65 @@
+"""The weekly run scores every account with the latest risk model, stores the score and its
+reasons with each recommendation, and lets a policy read it; switched off, nothing is scored."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from rentbook.engine.models import Recommendation, Run
+from rentbook.engine.services import run_arrears
+from rentbook.ledger.models import Kind
+from rentbook.risk import model
+from rentbook.risk.features import NAMES
+from rentbook.risk.models import RiskModel
+from rentbook.risk.services import TARGET
+from tests.factories import make_account, post
+from tests.risk.test_model import _synthetic
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 11, 30)
+
+
+@pytest.fixture
+def trained():
+    x, y = _synthetic()
+    booster = model.train(x, y, rounds=40)
+    return RiskModel.objects.create(
+        target=TARGET, version=1, trained_through=AS_OF, features=list(NAMES),
+        booster=booster.model_to_string(),
+    )  # fmt: skip
+
+
+def _ledger():
+    behind = make_account(weekly_rent=10_000, start=date(2024, 4, 1))
+    post(behind, AS_OF - timedelta(days=60), 80_000, kind=Kind.CHARGE)
+    paid = make_account(weekly_rent=10_000, start=date(2024, 4, 1))
+    post(paid, AS_OF - timedelta(days=14), 10_000, kind=Kind.CHARGE)
+    post(paid, AS_OF - timedelta(days=13), -10_000)
+    return behind, paid
+
+
+def test_the_run_stores_each_accounts_score_and_reasons(trained):
+    behind, paid = _ledger()
+    run_arrears(AS_OF, "england")
+    recs = {r.account_id: r for r in Recommendation.objects.all()}
+    assert all(r.risk is not None and 0 <= r.risk <= 100 for r in recs.values())
+    assert recs[behind.pk].risk > recs[paid.pk].risk
+    assert recs[behind.pk].risk_reasons and "owes 8.0 weeks" in recs[behind.pk].risk_reasons[0]
+
+
+def test_switched_off_nothing_is_scored(trained, settings):
+    settings.RENTBOOK_RISK_SCORES = False
+    _ledger()
+    run_arrears(AS_OF, "england")
+    assert set(Recommendation.objects.values_list("risk", flat=True)) == {None}
+    assert Run.objects.count() == 1
+
+
+def test_without_a_model_nothing_is_scored():
+    _ledger()
+    run_arrears(AS_OF, "england")
+    assert set(Recommendation.objects.values_list("risk", flat=True)) == {None}
+    assert all(r.risk_reasons == [] for r in Recommendation.objects.all())
