@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from rentbook.cases.models import Category
 from rentbook.engine.models import Recommendation, Run
@@ -39,6 +39,8 @@ BAND_BY_VALUE = {b[0]: b for b in BANDS}
 
 #: Sorted by priority (high first), then balance (high first); id keeps pages stable.
 ORDER = ("-priority", "-balance", "id")
+#: The watch list (docs/risk.md): accounts in credit or up to date whose score is at least this.
+WATCH_RISK = 50
 
 
 def views_for(user: Any) -> list[str]:
@@ -128,6 +130,10 @@ class Filters:
     band: str = ""
     benefit: str = ""
     show_no_action: bool = False
+    #: "risk": highest score first
+    sort: str = ""
+    #: the watch list: in credit or up to date, with a high score
+    watch: bool = False
 
     @classmethod
     def read(cls, data: Any, user: Any) -> Filters:
@@ -145,6 +151,8 @@ class Filters:
             band=band if band in BAND_BY_VALUE else "",
             benefit=benefit if benefit in Benefit.values else "",
             show_no_action=data.get("show") == "all",
+            sort="risk" if data.get("sort") == "risk" else "",
+            watch=data.get("show") == "watch",
         )
 
     def query(self, *, page: int | None = None, view: str | None = None) -> str:
@@ -158,6 +166,10 @@ class Filters:
                 q[key] = getattr(self, key)
         if self.show_no_action:
             q["show"] = "all"
+        if self.watch:
+            q["show"] = "watch"
+        if self.sort:
+            q["sort"] = self.sort
         if page:
             q["page"] = str(page)
         return q.urlencode()
@@ -165,7 +177,7 @@ class Filters:
     @property
     def any(self) -> bool:
         return bool(self.action or self.category or self.patch or self.band or self.benefit) or (
-            self.show_no_action
+            self.show_no_action or self.watch or bool(self.sort)
         )
 
 
@@ -176,7 +188,10 @@ def recommendations(run: Run, user: Any, filters: Filters) -> QuerySet[Recommend
         qs = qs.filter(patch_id__in=own_patch_ids(user))
     elif filters.view == PATCHES:
         qs = qs.filter(patch_id__in=team_patch_ids(user))
-    if not filters.show_no_action and not filters.action:
+    if filters.watch:
+        # paying their way today, but the score says they are about to fall behind
+        qs = qs.filter(balance__lte=0, risk__gte=WATCH_RISK)
+    elif not filters.show_no_action and not filters.action:
         qs = qs.exclude(action=policy_text(run.policy).default)
     if filters.action:
         qs = qs.filter(action=filters.action)
@@ -195,6 +210,8 @@ def recommendations(run: Run, user: Any, filters: Filters) -> QuerySet[Recommend
         qs = qs.filter(cond)
     if filters.benefit:
         qs = qs.filter(benefit=filters.benefit)
+    if filters.sort == "risk" or filters.watch:
+        return qs.order_by(F("risk").desc(nulls_last=True), "-balance", "id")
     return qs.order_by(*ORDER)
 
 
@@ -210,6 +227,8 @@ class Row:
     category: str
     why: str
     reasons: list[str] = field(default_factory=list)
+    risk: int | None = None
+    risk_reasons: list[str] = field(default_factory=list)
 
 
 #: The columns of the page and of its exports, in order (no more personal data than shown).
@@ -272,6 +291,8 @@ def rows_for(recs: Iterable[Recommendation], run: Run) -> list[Row]:
             category=r.category,
             why=why(r, text),
             reasons=list(r.reasons or []),
+            risk=r.risk,
+            risk_reasons=list(r.risk_reasons or []),
         )
         for r in recs
     ]

@@ -29,10 +29,16 @@ def worktray(request: HttpRequest) -> HttpResponse:
         text = wt.policy_text(run.policy)
         qs = wt.recommendations(run, request.user, filters)
         page = Paginator(qs, wt.PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = wt.rows_for(page.object_list, run)
         context.update(
             policy=text,
             page=page,
-            rows=wt.rows_for(page.object_list, run),
+            rows=rows,
+            # the run's scores, where a risk model was used (docs/risk.md)
+            scored=any(r.risk is not None for r in rows) or filters.watch,
+            watch_link="?" + wt.Filters(view=filters.view, watch=True).query(),
+            risk_link="?" + wt.Filters(**{**filters.__dict__, "sort": "risk"}).query(),
+            watch_risk=wt.WATCH_RISK,
             extra=filters.query(),
             tabs=[
                 {
