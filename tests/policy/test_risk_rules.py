@@ -88,3 +88,13 @@ def test_policy_validate_refuses_it(tmp_path):
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode != 0
     assert "a court step may not read the risk score risk_arrears" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("fact", sorted({"risk_arrangement", "risk_notice", "risk_new_tenancy"}))
+def test_every_risk_fact_is_refused_for_a_legal_step(fact):
+    from rentbook.policy.facts import RISK_FACTS
+
+    assert fact in RISK_FACTS
+    p, problems = read_policy(policy(f"arrears > £500 and {fact} is present and {fact} >= 50"))
+    assert p is None
+    assert any(f"may not read the risk score {fact}" in x.message for x in problems), problems

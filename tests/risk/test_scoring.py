@@ -63,3 +63,22 @@ def test_without_a_model_nothing_is_scored():
     run_arrears(AS_OF, "england")
     assert set(Recommendation.objects.values_list("risk", flat=True)) == {None}
     assert all(r.risk_reasons == [] for r in Recommendation.objects.all())
+
+
+def test_each_target_scores_only_the_accounts_it_covers(trained):
+    from rentbook.risk.targets import ARRANGEMENT, NOTICE
+
+    x, y = _synthetic()
+    for target in (ARRANGEMENT, NOTICE):
+        RiskModel.objects.create(
+            target=target.name, version=1, trained_through=AS_OF, features=list(NAMES),
+            booster=model.train(x, y, rounds=20).model_to_string(),
+        )  # fmt: skip
+    _ledger()
+    run_arrears(AS_OF, "england")
+    for r in Recommendation.objects.all():
+        # neither keeps an arrangement; neither has had a notice
+        assert set(r.risk_scores) == {"risk_arrears", "risk_notice"}, r.risk_scores
+        assert r.risk_scores["risk_arrears"]["score"] == r.risk
+        assert r.risk_scores["risk_notice"]["model"] == "notice_in_13 v1"
+        assert r.risk_scores["risk_arrears"]["reasons"] == r.risk_reasons

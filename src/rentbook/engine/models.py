@@ -55,6 +55,8 @@ class Recommendation(models.Model):
     #: The risk model's score (per cent) and its reasons in words, when one was used.
     risk = models.SmallIntegerField(null=True, blank=True)
     risk_reasons = models.JSONField(default=list)
+    #: Every risk model's score for the account, with its reasons and model (risk/scoring.py).
+    risk_scores = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

@@ -171,15 +171,15 @@ def _decide_and_store(
     run: Run, policy: Policy, as_of: date, progress: Progress | None
 ) -> dict[str, int]:
     frame = build_features(as_of, Source(checkpoint_for(as_of)))
-    from rentbook.risk.scoring import score  # the run's snapshot is the score's input too
+    from rentbook.risk.scoring import FACTS, score  # the run's snapshot is the score's input
 
     scored = score(frame, as_of)
     if scored is not None:
-        frame = frame.drop("risk_arrears").join(
+        frame = frame.drop(*FACTS).join(
             scored.frame, on="account_id", how="left", maintain_order="left"
         )
     else:
-        frame = frame.with_columns(risk_reasons=pl.lit("[]"))
+        frame = frame.with_columns(risk_reasons=pl.lit("[]"), risk_scores=pl.lit("{}"))
     total = frame.height
     if progress:
         progress(0, total)
@@ -199,6 +199,7 @@ def _decide_and_store(
         pl.col("ledger_benefit").alias("benefit"),
         pl.col("risk_arrears").cast(pl.Int16).alias("risk"),
         pl.col("risk_reasons").fill_null("[]"),
+        pl.col("risk_scores").fill_null("{}"),
     )
     bulk_insert(Recommendation._meta.db_table, out.columns, out)
     run.accounts = total

@@ -176,6 +176,27 @@ BASE_FACTS: tuple[Fact, ...] = (
         "8 weeks, from the latest risk model; none without one, or with the score switched off.",
     ),
     _f(
+        "risk_arrangement",
+        N,
+        "risk of breaking the arrangement",
+        "The chance in per cent that a live arrangement breaks within 8 weeks; none for an "
+        "account not keeping one.",
+    ),
+    _f(
+        "risk_notice",
+        N,
+        "risk of reaching the notice stage",
+        "The chance in per cent that a notice is served within 13 weeks; none for an account "
+        "served one in the last year. Never a reason to serve one.",
+    ),
+    _f(
+        "risk_new_tenancy",
+        N,
+        "new tenancy risk",
+        "For a tenancy in its first four weeks, the chance in per cent that it owes two weeks' "
+        "rent more 12 weeks on, from what is known at the start (seed 000 2.12).",
+    ),
+    _f(
         "caught_up_since_last_step",
         B,
         "caught up since the last step",
@@ -186,7 +207,7 @@ BASE_FACTS: tuple[Fact, ...] = (
 
 FACTS: dict[str, Fact] = {f.name: f for f in BASE_FACTS}
 #: The facts a risk model gives, which no legal step may read (policy/loader.py).
-RISK_FACTS = frozenset({"risk_arrears"})
+RISK_FACTS = frozenset({"risk_arrears", "risk_arrangement", "risk_notice", "risk_new_tenancy"})
 
 #: Flags every policy may name; a policy declares any others it uses.
 STANDARD_FLAGS = (

@@ -56,6 +56,20 @@ FEATURES: tuple[Feature, ...] = (
 )
 NAMES = tuple(f.name for f in FEATURES)
 BY_NAME = {f.name: f for f in FEATURES}
+#: What is known in a tenancy's first four weeks (seed 000 2.12), for the start-of-tenancy
+#: score: how the rent will be paid and whether the first weeks' rent came in. Seed 000 also
+#: names age and former tenant debt; age is a protected characteristic and is never read.
+START_FEATURES: tuple[Feature, ...] = tuple(
+    BY_NAME[n] for n in ("weeks_owed", "on_uc", "on_hb", "pays_dd", "shortfall_weeks", "month")
+)
+#: Columns kept beside the features for the targets' eligibility and outcomes.
+_KEPT = {
+    "arrangement_state": pl.String,
+    "arrangement_start": pl.Date,
+    "notice_served": pl.Date,
+    "patch_id": pl.Int64,
+    "flags": pl.List(pl.String),
+}
 
 
 def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -67,10 +81,16 @@ def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
     recent = pl.col("dd_returned").is_not_null() & (
         (pl.lit(as_of) - pl.col("dd_returned").dt.date()).dt.total_days() <= HORIZON_DAYS
     )
+    missing = [
+        pl.lit(None, dtype=t).alias(n) for n, t in _KEPT.items() if n not in snapshot.columns
+    ]
+    snapshot = snapshot.with_columns(missing) if missing else snapshot
     return snapshot.select(
         "account_id",
         "true_arrears",
         "weekly_charge",
+        *[pl.col(n).cast(t) for n, t in _KEPT.items()],
+        tenancy_days=days.fill_null(0),
         weeks_owed=(pl.col("true_arrears").cast(pl.Float64) / per_week).fill_null(0.0),
         missed_4=pl.col("missed_payments_4_weeks").cast(pl.Float64).fill_null(0.0),
         missed_13=pl.col("missed_payments_13_weeks").cast(pl.Float64).fill_null(0.0),
@@ -89,22 +109,5 @@ def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
     )
 
 
-def outcome(at_t: pl.DataFrame, later: pl.DataFrame) -> pl.DataFrame:
-    """``account_id`` and ``grew`` (1 or 0): whether true arrears grew by at least two weeks
-    of the charge at T between T and the later snapshot. Accounts not open at both are left
-    out (their outcome is not known)."""
-    return (
-        at_t.select("account_id", "true_arrears", "weekly_charge")
-        .join(later.select("account_id", pl.col("true_arrears").alias("later")), on="account_id")
-        .filter(pl.col("weekly_charge") > 0)
-        .select(
-            "account_id",
-            grew=(
-                (pl.col("later") - pl.col("true_arrears")) >= GROWTH_WEEKS * pl.col("weekly_charge")
-            ).cast(pl.Int8),
-        )
-    )
-
-
-def matrix(frame: pl.DataFrame) -> np.ndarray:
-    return frame.select(NAMES).to_numpy().astype(np.float64)
+def matrix(frame: pl.DataFrame, feats: tuple[Feature, ...] = FEATURES) -> np.ndarray:
+    return frame.select([f.name for f in feats]).to_numpy().astype(np.float64)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import lightgbm as lgb
 import numpy as np
 
-from rentbook.risk.features import FEATURES
+from rentbook.risk.features import FEATURES, Feature
 
 PARAMS = {
     "objective": "binary",
@@ -25,7 +25,6 @@ PARAMS = {
     "feature_fraction": 1.0,
     "bagging_fraction": 1.0,
     "lambda_l2": 1.0,
-    "monotone_constraints": [f.direction for f in FEATURES],
     "monotone_constraints_method": "advanced",
     "deterministic": True,
     "force_row_wise": True,
@@ -36,11 +35,14 @@ PARAMS = {
 ROUNDS = 200
 
 
-def train(x: np.ndarray, y: np.ndarray, rounds: int = ROUNDS) -> lgb.Booster:
+def train(
+    x: np.ndarray, y: np.ndarray, rounds: int = ROUNDS, feats: tuple[Feature, ...] = FEATURES
+) -> lgb.Booster:
     if len(np.unique(y)) < 2:
-        raise ValueError("training needs accounts that did and did not fall behind")
-    data = lgb.Dataset(x, label=y, feature_name=[f.name for f in FEATURES], free_raw_data=True)
-    return lgb.train(PARAMS, data, num_boost_round=rounds)
+        raise ValueError("training needs accounts with and without the outcome")
+    data = lgb.Dataset(x, label=y, feature_name=[f.name for f in feats], free_raw_data=True)
+    params = {**PARAMS, "monotone_constraints": [f.direction for f in feats]}
+    return lgb.train(params, data, num_boost_round=rounds)
 
 
 def load(text: str) -> lgb.Booster:
@@ -58,15 +60,17 @@ class Reason:
     words: str
 
 
-def reasons(model: lgb.Booster, x: np.ndarray, top: int = 3) -> list[list[Reason]]:
+def reasons(
+    model: lgb.Booster, x: np.ndarray, top: int = 3, feats: tuple[Feature, ...] = FEATURES
+) -> list[list[Reason]]:
     """Each row's ``top`` reasons that raise its score most, in words, largest first (ties by
     the features' order: the same every time)."""
     contrib = np.asarray(model.predict(x, pred_contrib=True))[:, :-1]  # the last is the bias
     out = []
     for row, values in zip(contrib, x, strict=True):
-        order = sorted(range(len(FEATURES)), key=lambda i: (-row[i], i))
+        order = sorted(range(len(feats)), key=lambda i: (-row[i], i))
         picked = [
-            Reason(FEATURES[i].name, float(row[i]), FEATURES[i].words(float(values[i])))
+            Reason(feats[i].name, float(row[i]), feats[i].words(float(values[i])))
             for i in order[:top]
             if row[i] > 0
         ]

@@ -1,6 +1,13 @@
-"""The latest risk model's score for every account in the weekly run, with its reasons: the
-``risk_arrears`` fact the policies may read (never for a legal step: policy/loader.py), and what
-the worktray shows. Switched off with ``RENTBOOK_RISK_SCORES = False`` (docs/risk.md)."""
+"""The latest risk models' scores for every account in the weekly run, with their reasons: the
+``risk_*`` facts the policies may read (never for a legal step: policy/loader.py), and what the
+worktray and account pages show. Switched off with ``RENTBOOK_RISK_SCORES = False``
+(docs/risk.md).
+
+Each target scores only the accounts it covers (risk/targets.py): a breaking-arrangement score
+for an account keeping one, a start-of-tenancy score in a tenancy's first four weeks. The
+falling-behind score (a) is kept in its own column, for the worktray's sort; every score with
+its reasons and the model that gave it is kept as ``risk_scores``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from django.conf import settings
 
 from rentbook.risk import features, model
 from rentbook.risk.models import RiskModel
-from rentbook.risk.services import TARGET
+from rentbook.risk.targets import ARREARS, TARGETS, Target
 
 _loaded: dict[int, Any] = {}
 
@@ -24,41 +31,63 @@ def enabled() -> bool:
     return bool(getattr(settings, "RENTBOOK_RISK_SCORES", True))
 
 
-def latest() -> RiskModel | None:
+def latest(target: Target = ARREARS) -> RiskModel | None:
     if not enabled():
         return None
-    m = RiskModel.objects.filter(target=TARGET).order_by("-version").first()
-    if m is None or tuple(m.features) != features.NAMES:
+    m = RiskModel.objects.filter(target=target.name).order_by("-version").first()
+    if m is None or tuple(m.features) != tuple(f.name for f in target.features):
         return None  # a model trained on other features is not used
     return m
 
 
 @dataclass(frozen=True)
 class Scored:
-    model: RiskModel
-    #: per cent, 0 to 100, by account_id
-    frame: pl.DataFrame  # account_id, risk_arrears, risk_reasons (JSON text)
+    models: dict[str, RiskModel]
+    #: account_id, each target's fact (per cent, 0 to 100, or null), risk_reasons (the
+    #: falling-behind score's, JSON text) and risk_scores (JSON text: every score)
+    frame: pl.DataFrame
 
 
-def score(snapshot: pl.DataFrame, as_of: date) -> Scored | None:
-    """Every account's score and reasons, or None with no model (or the switch off)."""
-    m = latest()
-    if m is None or snapshot.height == 0:
-        return None
+def _booster(m: RiskModel) -> Any:
     booster = _loaded.get(m.pk)
     if booster is None:
         booster = _loaded[m.pk] = model.load(m.booster)
+    return booster
+
+
+def score(snapshot: pl.DataFrame, as_of: date) -> Scored | None:
+    """Every account's scores and reasons, or None with no model (or the switch off)."""
+    models = {t.fact: m for t in TARGETS if (m := latest(t)) is not None}
+    if not models or snapshot.height == 0:
+        return None
     f = features.from_snapshot(snapshot, as_of)
-    x = features.matrix(f)
-    p = model.scores(booster, x)
-    why = model.reasons(booster, x)
-    return Scored(
-        m,
-        pl.DataFrame(
-            {
-                "account_id": f.get_column("account_id"),
-                "risk_arrears": np.rint(p * 100).astype(np.int64),
-                "risk_reasons": [json.dumps([r.words for r in rs]) for rs in why],
-            }
-        ),
-    )
+    ids = f.get_column("account_id").to_numpy()
+    per_account: list[dict[str, Any]] = [{} for _ in range(len(ids))]
+    columns: dict[str, Any] = {"account_id": f.get_column("account_id")}
+    for target in TARGETS:
+        m = models.get(target.fact)
+        values = np.full(len(ids), None, dtype=object)
+        if m is not None:
+            covered = f.select(target.eligible(f, as_of).fill_null(False)).to_series().to_numpy()
+            rows = np.flatnonzero(covered)
+            if len(rows):
+                booster = _booster(m)
+                x = features.matrix(f[rows], target.features)
+                p = np.rint(model.scores(booster, x) * 100).astype(np.int64)
+                why = model.reasons(booster, x, feats=target.features)
+                for k, i in enumerate(rows):
+                    values[i] = int(p[k])
+                    per_account[i][target.fact] = {
+                        "score": int(p[k]),
+                        "reasons": [r.words for r in why[k]],
+                        "model": f"{m.target} v{m.version}",
+                    }
+        columns[target.fact] = pl.Series(target.fact, values.tolist(), dtype=pl.Int64)
+    columns["risk_reasons"] = [
+        json.dumps(s.get(ARREARS.fact, {}).get("reasons", [])) for s in per_account
+    ]
+    columns["risk_scores"] = [json.dumps(s) for s in per_account]
+    return Scored(models, pl.DataFrame(columns))
+
+
+FACTS = tuple(t.fact for t in TARGETS)

@@ -1,13 +1,15 @@
 """Training on the landlord's own history and an honest, time-split backtest.
 
-Snapshots are the arrears run's own (engine/features.build_features) on days 28 days apart;
-an account's outcome at T is read from the snapshot 56 days later. A model used at T learns
-only from days T' whose outcome was known by T (T' + 56 days <= T): ``training_days`` is the
-one place that rule lives, and the backtest never reads a day after T + 56.
+Snapshots are the arrears run's own (engine/features.build_features) on days 28 days apart,
+counted back from T; an account's outcome at a day is read from what happened in the target's
+window after it (risk/targets.py). A model used at T learns only from days T' whose outcome was
+over by T (T' + horizon <= T): ``training_days`` is the one place that rule lives, and the
+backtest never reads a day after T + horizon.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -17,72 +19,162 @@ import numpy as np
 import polars as pl
 from django.db import transaction
 
+from rentbook.policy.model import Policy
 from rentbook.risk import features, model
 from rentbook.risk.features import HORIZON_DAYS
 from rentbook.risk.models import RiskModel
+from rentbook.risk.targets import ARREARS, TARGETS, NoticesServed, Target
 
 STEP_DAYS = 28
-TARGET = "arrears_grow_2_weeks_in_8"
+TARGET = ARREARS.name
 #: The team's weekly capacity for the precision and recall at capacity: a tenth of accounts.
 CAPACITY_SHARE = 0.10
 
 
-def training_days(t: date, snapshots: int) -> list[date]:
-    """The days a model used at ``t`` learns from: each one's 56-day outcome is over by ``t``."""
-    last = t - timedelta(days=HORIZON_DAYS)
-    return sorted(last - timedelta(days=STEP_DAYS * k) for k in range(snapshots))
+def training_days(t: date, snapshots: int, horizon: int = HORIZON_DAYS) -> list[date]:
+    """The days a model used at ``t`` learns from, 28 days apart counted back from ``t``:
+    each one's outcome window is over by ``t``."""
+    first = math.ceil(horizon / STEP_DAYS)
+    return sorted(t - timedelta(days=STEP_DAYS * k) for k in range(first, first + snapshots))
+
+
+def notices_served(start: date, end: date) -> pl.DataFrame:
+    """The accounts served a notice after ``start``, up to and including ``end``."""
+    from rentbook.legal.models import Notice
+
+    ids = Notice.objects.filter(served_on__gt=start, served_on__lte=end).values_list(
+        "account_id", flat=True
+    )
+    return pl.DataFrame({"account_id": list(ids)}, schema={"account_id": pl.Int64})
 
 
 class Snapshots:
-    """The run's snapshot of each day asked for, worked out once."""
+    """The run's snapshot of each day asked for, worked out once; with a policy, each account
+    also carries the policy's own priority that day (what the run would have done)."""
 
-    def __init__(self, build: Callable[[date], pl.DataFrame] | None = None) -> None:
+    def __init__(
+        self,
+        build: Callable[[date], pl.DataFrame] | None = None,
+        notices: NoticesServed | None = None,
+        policy: Policy | None = None,
+    ) -> None:
         from rentbook.engine.features import build_features
 
         self.build = build or build_features
+        self.notices = notices or notices_served
+        self.policy = policy
         self._cache: dict[date, pl.DataFrame] = {}
+        self.asked: list[date] = []
 
     def __call__(self, day: date) -> pl.DataFrame:
         if day not in self._cache:
-            self._cache[day] = features.from_snapshot(self.build(day), day)
+            self.asked.append(day)
+            raw = self.build(day)
+            frame = features.from_snapshot(raw, day)
+            if self.policy is not None:
+                frame = frame.join(_policy_order(self.policy, raw), on="account_id", how="left")
+            self._cache[day] = frame
         return self._cache[day]
 
-    def labelled(self, day: date) -> pl.DataFrame:
-        """The day's features with each account's outcome 56 days on."""
+    def labelled(self, day: date, target: Target = ARREARS) -> pl.DataFrame:
+        """The day's accounts the target scores, with each one's outcome ``y``."""
         at = self(day)
-        later = self(day + timedelta(days=HORIZON_DAYS))
-        return at.join(features.outcome(at, later), on="account_id")
+        at = at.filter(target.eligible(at, day))
+        later = self(day + timedelta(days=target.horizon_days)) if target.reads_later else None
+        return at.join(target.outcome(at, later, self.notices, day), on="account_id")
 
 
-def _training_frame(snaps: Snapshots, days: list[date]) -> pl.DataFrame:
-    return pl.concat([snaps.labelled(d) for d in days])
+def _policy_order(policy: Policy, raw: pl.DataFrame) -> pl.DataFrame:
+    """The order the policy's own recommendations put accounts in (the worktray's: priority
+    high first, then balance high first) as one number, highest first."""
+    from rentbook.policy.vectorised import VectorEvaluator
+
+    decided = VectorEvaluator(policy).decide(raw)
+    return decided.select(
+        pl.col("account_id").cast(pl.Int64),
+        policy_order=pl.col("priority").cast(pl.Float64) * 1e10
+        + pl.col("arrears").fill_null(0).cast(pl.Float64).clip(-4e9, 4e9),
+    )
 
 
-def fit(snaps: Snapshots, t: date, snapshots: int) -> tuple[Any, int]:
-    frame = _training_frame(snaps, training_days(t, snapshots))
-    x, y = features.matrix(frame), frame.get_column("grew").to_numpy()
-    return model.train(x, y), frame.height
+def _training_frame(snaps: Snapshots, days: list[date], target: Target) -> pl.DataFrame:
+    return pl.concat([snaps.labelled(d, target) for d in days])
 
 
-def evaluate_at(snaps: Snapshots, t: date, snapshots: int) -> dict[str, Any]:
-    """Train as of ``t``, score every open account at ``t``, and compare with what happened
-    in the 56 days after."""
-    booster, rows = fit(snaps, t, snapshots)
-    test = snaps.labelled(t)
-    x, y = features.matrix(test), test.get_column("grew").to_numpy()
+def fit(snaps: Snapshots, t: date, snapshots: int, target: Target = ARREARS) -> tuple[Any, int]:
+    frame = _training_frame(snaps, training_days(t, snapshots, target.horizon_days), target)
+    x, y = features.matrix(frame, target.features), frame.get_column("y").to_numpy()
+    return model.train(x, y, feats=target.features), frame.height
+
+
+def _measures(y: np.ndarray, risk: np.ndarray) -> dict[str, Any]:
+    both = 0 < int(y.sum()) < len(y)
+    return {
+        "accounts": len(y),
+        "with_outcome": int(y.sum()),
+        "auc": round(model.auc(y, risk), 4) if both else None,
+        "contacts_80pc_by_risk": model.contacts_to_reach(y, risk),
+    }
+
+
+#: The groups the report is broken down by, so unequal performance is visible. Read for the
+#: report only: support needs, patch and benefit are never features of any model.
+GROUPS: dict[str, pl.Expr] = {
+    "benefit": pl.when(pl.col("on_uc") > 0)
+    .then(pl.lit("Universal Credit"))
+    .when(pl.col("on_hb") > 0)
+    .then(pl.lit("Housing Benefit"))
+    .otherwise(pl.lit("no benefit")),
+    "tenancy_age": pl.when(pl.col("tenancy_years") < 1)
+    .then(pl.lit("under 1 year"))
+    .when(pl.col("tenancy_years") < 5)
+    .then(pl.lit("1 to 5 years"))
+    .otherwise(pl.lit("5 years or more")),
+    "support_needs": pl.when(
+        pl.col("flags").list.set_intersection(pl.lit(["vulnerable", "mental_health_crisis"]))
+        .list.len().fill_null(0) > 0
+    )
+    .then(pl.lit("recorded support need"))
+    .otherwise(pl.lit("none recorded")),
+    "patch": pl.col("patch_id").cast(pl.String).fill_null("none"),
+}  # fmt: skip
+
+
+def _by_group(test: pl.DataFrame, y: np.ndarray, risk: np.ndarray) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    labels = test.select(**GROUPS)
+    for name in GROUPS:
+        col = labels.get_column(name).to_numpy()
+        rows = []
+        for value in sorted(set(col)):
+            at = col == value
+            rows.append({"group": str(value), **_measures(y[at], risk[at])})
+        out[name] = rows
+    return out
+
+
+def evaluate_at(
+    snaps: Snapshots, t: date, snapshots: int, target: Target = ARREARS
+) -> dict[str, Any]:
+    """Train as of ``t``, score every account the target covers at ``t``, and compare with
+    what happened in the window after."""
+    booster, rows = fit(snaps, t, snapshots, target)
+    test = snaps.labelled(t, target)
+    x, y = features.matrix(test, target.features), test.get_column("y").to_numpy()
     risk = model.scores(booster, x)
     balance = test.get_column("true_arrears").to_numpy().astype(np.float64)
     capacity = max(1, int(CAPACITY_SHARE * len(y)))
     top = np.argsort(-risk, kind="mergesort")[:capacity]
     by_risk = model.contacts_to_reach(y, risk)
     by_balance = model.contacts_to_reach(y, balance)
-    return {
+    both = 0 < int(y.sum()) < len(y)
+    out = {
         "t": t.isoformat(),
         "trained_rows": rows,
         "accounts": len(y),
         "fell_behind": int(y.sum()),
-        "auc": round(model.auc(y, risk), 4),
-        "auc_by_balance": round(model.auc(y, balance), 4),
+        "auc": round(model.auc(y, risk), 4) if both else None,
+        "auc_by_balance": round(model.auc(y, balance), 4) if both else None,
         "capacity": capacity,
         "precision_at_capacity": round(float(y[top].mean()), 4),
         "recall_at_capacity": round(float(y[top].sum() / max(1, y.sum())), 4),
@@ -90,11 +182,17 @@ def evaluate_at(snaps: Snapshots, t: date, snapshots: int) -> dict[str, Any]:
         "contacts_80pc_by_balance": by_balance,
         "fewer_contacts": round(1 - by_risk / by_balance, 4) if by_balance else None,
         "calibration": _calibration(y, risk),
+        "groups": _by_group(test, y, risk),
     }
+    if "policy_order" in test.columns:
+        by_policy = model.contacts_to_reach(y, test.get_column("policy_order").to_numpy())
+        out["contacts_80pc_by_policy"] = by_policy
+        out["fewer_contacts_than_policy"] = round(1 - by_risk / by_policy, 4) if by_policy else None
+    return out
 
 
 def _calibration(y: np.ndarray, risk: np.ndarray, bins: int = 5) -> list[list[float]]:
-    """[mean score, share that fell behind, accounts] by fifths of the scores."""
+    """[mean score, share with the outcome, accounts] by fifths of the scores."""
     order = np.argsort(risk, kind="mergesort")
     out = []
     for part in np.array_split(order, bins):
@@ -104,42 +202,79 @@ def _calibration(y: np.ndarray, risk: np.ndarray, bins: int = 5) -> list[list[fl
     return out
 
 
-def backtest(end: date, points: int, snapshots: int, snaps: Snapshots | None = None) -> dict:
-    """Evaluate at ``points`` days 28 apart, the last whose outcome is known by ``end``."""
+def _mean(values: list[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return round(float(np.mean(kept)), 4) if kept else None
+
+
+def backtest(
+    end: date,
+    points: int,
+    snapshots: int,
+    snaps: Snapshots | None = None,
+    targets: tuple[Target, ...] = TARGETS,
+) -> dict:
+    """For each target, evaluate at ``points`` days 28 apart, the last whose outcome is known
+    by ``end``."""
     snaps = snaps or Snapshots()
-    last = end - timedelta(days=HORIZON_DAYS)
-    ts = sorted(last - timedelta(days=STEP_DAYS * k) for k in range(points))
-    results = [evaluate_at(snaps, t, snapshots) for t in ts]
-    return {
-        "target": TARGET,
-        "points": results,
-        "mean_auc": round(float(np.mean([r["auc"] for r in results])), 4),
-        "mean_fewer_contacts": round(
-            float(np.mean([r["fewer_contacts"] for r in results if r["fewer_contacts"]])), 4
-        ),
-    }
+    report: dict[str, Any] = {"end": end.isoformat(), "targets": {}}
+    for target in targets:
+        last = end - timedelta(days=target.horizon_days)
+        ts = sorted(last - timedelta(days=STEP_DAYS * k) for k in range(points))
+        try:
+            results = [evaluate_at(snaps, t, snapshots, target) for t in ts]
+        except ValueError as e:  # too little history for this target: said, not hidden
+            report["targets"][target.name] = {"label": target.label, "error": str(e)}
+            continue
+        report["targets"][target.name] = {
+            "label": target.label,
+            "points": results,
+            "mean_auc": _mean([r["auc"] for r in results]),
+            "mean_fewer_contacts": _mean([r["fewer_contacts"] for r in results]),
+            "mean_fewer_contacts_than_policy": _mean(
+                [r.get("fewer_contacts_than_policy") for r in results]
+            ),
+        }
+    return report
 
 
 @transaction.atomic
-def train_and_store(through: date, snapshots: int, snaps: Snapshots | None = None) -> RiskModel:
+def train_and_store(
+    through: date, snapshots: int, snaps: Snapshots | None = None, target: Target = ARREARS
+) -> RiskModel:
     """Train on the history up to ``through`` and keep the model, versioned."""
     snaps = snaps or Snapshots()
     started = time.perf_counter()
-    booster, rows = fit(snaps, through, snapshots)
+    booster, rows = fit(snaps, through, snapshots, target)
     version = (
-        RiskModel.objects.filter(target=TARGET)
+        RiskModel.objects.filter(target=target.name)
         .order_by("-version")
         .values_list("version", flat=True)
         .first()
         or 0
     ) + 1
     return RiskModel.objects.create(
-        target=TARGET,
+        target=target.name,
         version=version,
         trained_through=through,
-        features=list(features.NAMES),
+        features=[f.name for f in target.features],
         booster=booster.model_to_string(),
         rows=rows,
         seconds=round(time.perf_counter() - started, 2),
         evaluation={"snapshots": snapshots},
     )
+
+
+def train_all(
+    through: date, snapshots: int, snaps: Snapshots | None = None
+) -> tuple[list[RiskModel], list[str]]:
+    """Every target's model trained on the same snapshots; a target whose history holds too
+    few outcomes is named, not trained."""
+    snaps = snaps or Snapshots()
+    kept, skipped = [], []
+    for target in TARGETS:
+        try:
+            kept.append(train_and_store(through, snapshots, snaps, target))
+        except ValueError as e:
+            skipped.append(f"{target.name}: {e}")
+    return kept, skipped

@@ -1,4 +1,4 @@
-"""``rentbook risk_train``: train the arrears risk model on the landlord's history and keep it."""
+"""``rentbook risk_train``: train every risk model on the landlord's history and keep them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from rentbook.risk.services import train_and_store
+from rentbook.risk.services import train_all
 
 
 class Command(BaseCommand):
-    help = "Train the arrears risk model on the history up to a day and store it, versioned"
+    help = "Train the risk models on the history up to a day and store them, versioned"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--through", help="the last day of history (default: today)")
@@ -23,10 +23,15 @@ class Command(BaseCommand):
             through = date.fromisoformat(str(given)) if given else timezone.localdate()
         except ValueError as e:
             raise CommandError(f"--through: {e}") from None
-        try:
-            m = train_and_store(through, int(opts["snapshots"]))  # type: ignore[call-overload]
-        except ValueError as e:
-            raise CommandError(str(e)) from None
-        self.stdout.write(
-            f"Trained {m} on {m.rows:,} account-days through {m.trained_through} in {m.seconds} s."
-        )
+        if int(opts["snapshots"]) < 1:  # type: ignore[call-overload]
+            raise CommandError("--snapshots is 1 or more")
+        kept, skipped = train_all(through, int(opts["snapshots"]))  # type: ignore[call-overload]
+        for m in kept:
+            self.stdout.write(
+                f"Trained {m} on {m.rows:,} account-days through {m.trained_through}"
+                f" in {m.seconds} s."
+            )
+        for reason in skipped:
+            self.stdout.write(f"Not trained: {reason}.")
+        if not kept:
+            raise CommandError("no model trained: " + "; ".join(skipped))
