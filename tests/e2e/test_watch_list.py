@@ -54,3 +54,19 @@ def test_the_watch_list_shows_who_to_call_before_they_miss_a_payment(page, make_
     page.get_by_role("link", name="Sort by risk").click()
     refs = page.locator("[data-testid=worktray] tbody tr td:first-child").all_inner_texts()
     assert refs[:3] == [behind.reference, watched.reference, calm.reference]
+
+    # filtered to high risk, then the account page says what the scores are and why
+    page.goto("/worktray/?view=all&show=all")
+    page.get_by_label("Risk of falling behind").select_option("high")
+    page.get_by_role("button", name="Apply filters").click()
+    table = page.get_by_test_id("worktray")
+    expect(table).to_contain_text(watched.reference)
+    expect(table).not_to_contain_text(calm.reference)
+    page.goto(f"/accounts/{watched.reference}/")
+    scores = page.get_by_test_id("risk-scores")
+    expect(scores).to_contain_text("72%")
+    expect(scores).to_contain_text("3 of the last 4 weeks' payments were missed")
+    check_accessibility(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="download every risk score kept").click()
+    assert download.value.suggested_filename == f"risk-scores-{watched.reference}.csv"

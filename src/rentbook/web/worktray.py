@@ -39,6 +39,13 @@ BAND_BY_VALUE = {b[0]: b for b in BANDS}
 
 #: Sorted by priority (high first), then balance (high first); id keeps pages stable.
 ORDER = ("-priority", "-balance", "id")
+#: The falling-behind score's bands the worktray filters by: (value, label, from, below).
+RISK_BANDS = (
+    ("high", "High risk (50% or more)", 50, 101),
+    ("medium", "Medium risk (20% to 49%)", 20, 50),
+    ("low", "Low risk (under 20%)", 0, 20),
+)
+RISK_BY_VALUE = {b[0]: b for b in RISK_BANDS}
 #: The watch list (docs/risk.md): accounts in credit or up to date whose score is at least this.
 WATCH_RISK = 50
 
@@ -134,6 +141,8 @@ class Filters:
     sort: str = ""
     #: the watch list: in credit or up to date, with a high score
     watch: bool = False
+    #: a band of the falling-behind score (RISK_BANDS)
+    risk: str = ""
 
     @classmethod
     def read(cls, data: Any, user: Any) -> Filters:
@@ -153,6 +162,7 @@ class Filters:
             show_no_action=data.get("show") == "all",
             sort="risk" if data.get("sort") == "risk" else "",
             watch=data.get("show") == "watch",
+            risk=data.get("risk", "") if data.get("risk", "") in RISK_BY_VALUE else "",
         )
 
     def query(self, *, page: int | None = None, view: str | None = None) -> str:
@@ -161,7 +171,7 @@ class Filters:
 
         q = QueryDict(mutable=True)
         q["view"] = view or self.view
-        for key in ("action", "category", "patch", "band", "benefit"):
+        for key in ("action", "category", "patch", "band", "benefit", "risk"):
             if getattr(self, key):
                 q[key] = getattr(self, key)
         if self.show_no_action:
@@ -176,9 +186,9 @@ class Filters:
 
     @property
     def any(self) -> bool:
-        return bool(self.action or self.category or self.patch or self.band or self.benefit) or (
-            self.show_no_action or self.watch or bool(self.sort)
-        )
+        return bool(
+            self.action or self.category or self.patch or self.band or self.benefit or self.risk
+        ) or (self.show_no_action or self.watch or bool(self.sort))
 
 
 def recommendations(run: Run, user: Any, filters: Filters) -> QuerySet[Recommendation]:
@@ -210,6 +220,9 @@ def recommendations(run: Run, user: Any, filters: Filters) -> QuerySet[Recommend
         qs = qs.filter(cond)
     if filters.benefit:
         qs = qs.filter(benefit=filters.benefit)
+    if filters.risk:
+        _, _, low, high = RISK_BY_VALUE[filters.risk]
+        qs = qs.filter(risk__gte=low, risk__lt=high)
     if filters.sort == "risk" or filters.watch:
         return qs.order_by(F("risk").desc(nulls_last=True), "-balance", "id")
     return qs.order_by(*ORDER)

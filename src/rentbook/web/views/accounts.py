@@ -13,7 +13,7 @@ from rentbook.benefits.facts import expected_for
 from rentbook.ledger.balances import account_position
 from rentbook.ledger.models import Account
 from rentbook.ledger.statements import weekly_balances
-from rentbook.web import search
+from rentbook.web import permissions, search
 from rentbook.web.forms import SearchForm
 from rentbook.web.views.arrangements import account_arrangement
 from rentbook.web.views.cases import case_context
@@ -96,6 +96,7 @@ def account_page(request: HttpRequest, reference: str) -> HttpResponse:
             "chart_rows": chart,
             "chart_range": chart_range,
             "chart_ranges": CHART_RANGES,
+            "can_export": permissions.can_export(request.user),
             **case_context(account, as_of),
             **account_arrangement(account, as_of),
         },

@@ -24,6 +24,7 @@ from rentbook.cases.models import Category, DiaryEntry, Flag, Pause
 from rentbook.engine.models import Recommendation
 from rentbook.ledger.models import Account
 from rentbook.money import MoneyError, parse_pounds
+from rentbook.risk.access import scores_of
 from rentbook.web import permissions
 from rentbook.web import worktray as wt
 from rentbook.web.forms import DateField
@@ -65,8 +66,10 @@ def case_context(account: Account, today: date) -> dict[str, Any]:
         .select_related("officer")
         .order_by("-at", "-id")[: DIARY_SHOWN + 1]
     )
+    recommended = current_recommendation(account)
     return {
-        "recommended": current_recommendation(account),
+        "recommended": recommended,
+        "risk_scores": scores_of(recommended.rec if recommended else None),
         "diary": diary[:DIARY_SHOWN],
         "diary_more": len(diary) > DIARY_SHOWN,
         "labels": {a.code: a.label for a in ACTION_CODES},

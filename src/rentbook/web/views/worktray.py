@@ -35,7 +35,8 @@ def worktray(request: HttpRequest) -> HttpResponse:
             page=page,
             rows=rows,
             # the run's scores, where a risk model was used (docs/risk.md)
-            scored=any(r.risk is not None for r in rows) or filters.watch,
+            scored=any(r.risk is not None for r in rows) or filters.watch or bool(filters.risk),
+            risk_bands=wt.RISK_BANDS,
             watch_link="?" + wt.Filters(view=filters.view, watch=True).query(),
             risk_link="?" + wt.Filters(**{**filters.__dict__, "sort": "risk"}).query(),
             watch_risk=wt.WATCH_RISK,
