@@ -227,6 +227,8 @@ RENTBOOK_WRITE_OFF_OFFICER_PENCE = envint("RENTBOOK_WRITE_OFF_OFFICER_PENCE", 2_
 RENTBOOK_WRITE_OFF_MANAGER_PENCE = envint("RENTBOOK_WRITE_OFF_MANAGER_PENCE", 500_000)
 # The policy the arrears run decides with: a shipped policy's name or a path to a .toml file.
 RENTBOOK_POLICY = os.environ.get("RENTBOOK_POLICY", "hackney")
+# The risk models' scores in the weekly run (docs/risk.md): off, no account is scored.
+RENTBOOK_RISK_SCORES = envbool("RENTBOOK_RISK_SCORES", True)
 # Background work (the arrears run behind the site's button): Django's tasks API through
 # django-tasks, stored in the database by django-tasks-db; `rentbook db_worker` runs them.
 # /health/ reports the worker behind when a task has waited longer than this (seconds).

@@ -134,3 +134,31 @@ def _with_facts(day: date) -> pl.DataFrame:
         pl.lit(1, dtype=pl.Int64).alias("patch_id"),
     )
     return f.with_columns(*[pl.col(n).cast(t) for n, t in SCHEMA.items()])
+
+
+@pytest.mark.django_db
+def test_snapshots_from_temporary_checkpoints_are_the_whole_history_ones():
+    """prefetch() reads each day from a checkpoint folded forward from the last, as the run
+    does; it must give exactly the whole-history snapshot, and leave the run's checkpoints."""
+    from rentbook.engine.features import build_features
+    from rentbook.ledger.models import Checkpoint, Kind
+    from rentbook.ledger.positions import refresh_checkpoints
+    from tests.factories import make_account, post
+
+    start = date(2025, 1, 6)
+    for k, (rent, paid) in enumerate([(10_000, 10_000), (12_000, 6_000), (9_000, 0)]):
+        a = make_account(weekly_rent=rent, start=start, last_name=f"R{k}")
+        for w in range(60):
+            day = start + timedelta(weeks=w)
+            post(a, day, rent, kind=Kind.CHARGE)
+            if paid and w % 3:
+                post(a, day + timedelta(days=2), -paid * 3 // 2)
+    real = refresh_checkpoints(date(2026, 2, 22))
+    days = [date(2025, 6, 1), date(2025, 6, 29), date(2025, 8, 24), date(2026, 3, 1)]
+    fed = Snapshots()
+    fed.prefetch(days)
+    whole = Snapshots(lambda d: build_features(d))
+    for d in days:
+        assert fed(d).equals(whole(d)), d
+        assert fed(d).height == 3
+    assert list(Checkpoint.objects.values_list("pk", flat=True)) == [real.pk]
