@@ -57,6 +57,7 @@ class Snapshots:
         build: Callable[[date], pl.DataFrame] | None = None,
         notices: NoticesServed | None = None,
         policy: Policy | None = None,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         from rentbook.engine.features import build_features
 
@@ -65,6 +66,8 @@ class Snapshots:
         self.build = build or build_features
         self.notices = notices or notices_served
         self.policy = policy
+        #: told of each day read, for a command's progress
+        self.say = say or (lambda _: None)
         self._cache: dict[date, pl.DataFrame] = {}
         self.asked: list[date] = []
 
@@ -95,9 +98,11 @@ class Snapshots:
         from rentbook.ledger.positions import checkpoint_date, refresh_checkpoints
 
         with transaction.atomic():
-            for day in todo:
+            for n, day in enumerate(todo, 1):
+                clock = time.perf_counter()
                 checkpoint = refresh_checkpoints(checkpoint_date(day))
                 self._keep(day, build_features(day, Source(checkpoint)))
+                self.say(f"read {day} ({n} of {len(todo)}) in {time.perf_counter() - clock:.1f} s")
             transaction.set_rollback(True)
 
     def labelled(self, day: date, target: Target = ARREARS) -> pl.DataFrame:

@@ -45,7 +45,9 @@ class Command(BaseCommand):
             raise CommandError(f"--policy: {e}") from None
         names = opts["target"] or [t.name for t in TARGETS]
         targets = tuple(BY_NAME[n] for n in names)  # type: ignore[union-attr]
-        report = backtest(end, points, snapshots, Snapshots(policy=policy), targets)
+        report = backtest(
+            end, points, snapshots, Snapshots(policy=policy, say=self.stderr.write), targets
+        )
         report["policy"] = policy.name
         if opts["markdown"]:
             Path(str(opts["markdown"])).write_text(as_markdown(report))

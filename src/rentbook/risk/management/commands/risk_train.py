@@ -7,7 +7,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from rentbook.risk.services import train_all
+from rentbook.risk.services import Snapshots, train_all
 
 
 class Command(BaseCommand):
@@ -25,7 +25,8 @@ class Command(BaseCommand):
             raise CommandError(f"--through: {e}") from None
         if int(opts["snapshots"]) < 1:  # type: ignore[call-overload]
             raise CommandError("--snapshots is 1 or more")
-        kept, skipped = train_all(through, int(opts["snapshots"]))  # type: ignore[call-overload]
+        snaps = Snapshots(say=self.stdout.write)
+        kept, skipped = train_all(through, int(opts["snapshots"]), snaps)  # type: ignore[call-overload]
         for m in kept:
             self.stdout.write(
                 f"Trained {m} on {m.rows:,} account-days through {m.trained_through}"
