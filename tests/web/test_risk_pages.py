@@ -80,3 +80,28 @@ def test_the_worktray_filters_by_risk(client_for, scored):
     assert 'id="risk" name="risk"' in high
     nonsense = c.get("/worktray/?view=all&risk=%3Cscript%3E").content.decode()
     assert "T1" in nonsense and "T2" in nonsense  # an unknown band is no filter
+
+
+def test_reasons_are_worked_out_from_the_kept_values_with_the_scores_model(client_for, scored):
+    from rentbook.risk import model
+    from rentbook.risk.features import NAMES
+    from rentbook.risk.models import RiskModel
+    from tests.risk.test_model import _synthetic
+
+    x, y = _synthetic()
+    m = RiskModel.objects.create(
+        target="arrears_grow_2_weeks_in_8", version=1, trained_through=timezone.localdate(),
+        features=list(NAMES), booster=model.train(x, y, rounds=30).model_to_string(),
+    )  # fmt: skip
+    values = [0.0] * len(NAMES)
+    values[NAMES.index("weeks_owed")], values[NAMES.index("missed_4")] = 9.0, 4.0
+    Recommendation.objects.filter(account__reference="T1").update(
+        risk_scores={"risk_arrears": {"score": 88, "model": "m v1", "model_id": m.pk, "x": values}}
+    )
+    c = client_for(Role.INCOME_MANAGER)
+    page = c.get("/accounts/T1/").content.decode()
+    assert "owes 9.0 weeks of rent" in page
+    tray = c.get("/worktray/?view=all").content.decode()
+    assert "owes 9.0 weeks of rent" in tray
+    text = c.get("/accounts/T1/risk-scores.csv").content.decode()
+    assert "owes 9.0 weeks of rent" in text

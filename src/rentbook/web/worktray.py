@@ -22,6 +22,7 @@ from rentbook.ledger.models import Account, Benefit
 from rentbook.money import weeks_of_charge
 from rentbook.policy.loader import PolicyError, load_policy
 from rentbook.portfolio.models import Patch, Role, Tenant
+from rentbook.risk.access import arrears_reasons
 
 PAGE_SIZE = 50
 
@@ -292,6 +293,7 @@ def rows_for(recs: Iterable[Recommendation], run: Run) -> list[Row]:
     patches = dict(
         Patch.objects.filter(id__in={r.patch_id for r in recs}).values_list("id", "code")
     )
+    why_risky = arrears_reasons(r for r in recs if r.risk is not None)
     return [
         Row(
             reference=accounts.get(r.account_id, ""),
@@ -305,7 +307,7 @@ def rows_for(recs: Iterable[Recommendation], run: Run) -> list[Row]:
             why=why(r, text),
             reasons=list(r.reasons or []),
             risk=r.risk,
-            risk_reasons=list(r.risk_reasons or []),
+            risk_reasons=why_risky.get(r.pk, []),
         )
         for r in recs
     ]
