@@ -143,3 +143,4 @@ def test_training_and_scoring_at_full_size(bench_data: Path, database: str) -> N
     record_result(f"risk-full-{database}", figures)
     assert train_s <= TRAIN_SECONDS, figures
     assert score_s <= SCORING_SECONDS, figures
+    assert times["on"] - times["off"] <= SCORING_SECONDS, figures
