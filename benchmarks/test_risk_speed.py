@@ -39,7 +39,7 @@ SCORE_ALONE = (
     f"d = date.fromisoformat('{AS_OF}')\n"
     "frame = build_features(d, Source(checkpoint_for(d)))\n"
     "t = time.perf_counter(); s = score(frame, d); took = time.perf_counter() - t\n"
-    "assert s is not None and s.frame.height == frame.height\n"
+    "assert s is not None and s.height == frame.height\n"
     "print(round(took, 2))"
 )
 

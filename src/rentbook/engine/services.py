@@ -175,11 +175,9 @@ def _decide_and_store(
 
     scored = score(frame, as_of)
     if scored is not None:
-        frame = frame.drop(*FACTS).join(
-            scored.frame, on="account_id", how="left", maintain_order="left"
-        )
+        frame = frame.drop(*FACTS).join(scored, on="account_id", how="left", maintain_order="left")
     else:
-        frame = frame.with_columns(risk_reasons=pl.lit("[]"), risk_scores=pl.lit("{}"))
+        frame = frame.with_columns(risk_scores=pl.lit("{}"))
     total = frame.height
     if progress:
         progress(0, total)
@@ -198,7 +196,8 @@ def _decide_and_store(
         pl.col("weekly_charge").fill_null(0),
         pl.col("ledger_benefit").alias("benefit"),
         pl.col("risk_arrears").cast(pl.Int16).alias("risk"),
-        pl.col("risk_reasons").fill_null("[]"),
+        # kept for runs before every score had its inputs kept; reasons are worked out when shown
+        pl.lit("[]").alias("risk_reasons"),
         pl.col("risk_scores").fill_null("{}"),
     )
     bulk_insert(Recommendation._meta.db_table, out.columns, out)

@@ -17,7 +17,6 @@ page of 50. A fixed model and fixed values give the same reasons whenever they a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -45,14 +44,6 @@ def latest(target: Target = ARREARS) -> RiskModel | None:
     return m
 
 
-@dataclass(frozen=True)
-class Scored:
-    models: dict[str, RiskModel]
-    #: account_id, each target's fact (per cent, 0 to 100, or null), risk_reasons ("[]": the
-    #: reasons are worked out when shown) and risk_scores (JSON text: every score)
-    frame: pl.DataFrame
-
-
 def booster(m: RiskModel) -> Any:
     """The model's trees, parsed once a process."""
     loaded = _loaded.get(m.pk)
@@ -61,8 +52,10 @@ def booster(m: RiskModel) -> Any:
     return loaded
 
 
-def score(snapshot: pl.DataFrame, as_of: date) -> Scored | None:
-    """Every account's scores and their inputs, or None with no model (or the switch off)."""
+def score(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame | None:
+    """``account_id``, each target's fact (per cent, 0 to 100, or null) and ``risk_scores``
+    (JSON text: every score, its model and its inputs) for every account; None with no model
+    or with the switch off."""
     models = {t.fact: m for t in TARGETS if (m := latest(t)) is not None}
     if not models or snapshot.height == 0:
         return None
@@ -89,9 +82,8 @@ def score(snapshot: pl.DataFrame, as_of: date) -> Scored | None:
                         "x": kept[k],
                     }
         columns[target.fact] = pl.Series(target.fact, values.tolist(), dtype=pl.Int64)
-    columns["risk_reasons"] = ["[]"] * len(per_account)
     columns["risk_scores"] = [json.dumps(s) for s in per_account]
-    return Scored(models, pl.DataFrame(columns))
+    return pl.DataFrame(columns)
 
 
 FACTS = tuple(t.fact for t in TARGETS)
