@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rentbook.performance",
     "rentbook.plans",
     "rentbook.api",
+    "rentbook.selfservice",
     "rentbook.web",
 ]
 
@@ -233,6 +234,23 @@ RENTBOOK_RISK_SCORES = envbool("RENTBOOK_RISK_SCORES", True)
 # django-tasks, stored in the database by django-tasks-db; `rentbook db_worker` runs them.
 # /health/ reports the worker behind when a task has waited longer than this (seconds).
 RENTBOOK_HEALTH_WORKER_LAG = envint("RENTBOOK_HEALTH_WORKER_LAG", 300)
+
+# ---- Tenants' own pages (selfservice; docs/selfservice.md) ---------------------------------
+# Card payments: "govuk-pay" (GOV.UK Pay's API, with its key), "fake" (a pretend payment page,
+# for tests and the demo only) or "off" (no card payments offered).
+RENTBOOK_PAY_BACKEND = os.environ.get("RENTBOOK_PAY_BACKEND", "off")
+RENTBOOK_PAY_API_KEY = os.environ.get("RENTBOOK_PAY_API_KEY", "")
+RENTBOOK_PAY_BASE_URL = os.environ.get(
+    "RENTBOOK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk"
+)
+# A tenant's sign-in ends after this long without a request, and after this long in any case.
+SELFSERVICE_IDLE_SECONDS = envint("SELFSERVICE_IDLE_SECONDS", 15 * 60)
+SELFSERVICE_MAX_SECONDS = envint("SELFSERVICE_MAX_SECONDS", 2 * 60 * 60)
+# A one-time code lasts this long, and allows this many wrong tries.
+SELFSERVICE_CODE_SECONDS = envint("SELFSERVICE_CODE_SECONDS", 10 * 60)
+SELFSERVICE_CODE_TRIES = envint("SELFSERVICE_CODE_TRIES", 5)
+# The longest an arrangement a tenant proposes may run and still meet the affordability rules.
+RENTBOOK_ARRANGEMENT_MAX_MONTHS = envint("RENTBOOK_ARRANGEMENT_MAX_MONTHS", 24)
 
 TASKS = {
     "default": {

@@ -8,6 +8,7 @@ admin.site.site_title = "rentbook administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("rentbook.api.urls")),
+    path("my-rent/", include("rentbook.selfservice.urls")),
     path("", include("rentbook.web.urls")),
 ]
 

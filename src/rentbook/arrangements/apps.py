@@ -6,6 +6,7 @@ AUDITED = (
     "arrangements.StatementLine",
     "arrangements.Arrangement",
     "arrangements.ArrangementEvent",
+    "arrangements.TenantProposal",
 )
 
 

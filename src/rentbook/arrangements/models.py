@@ -149,3 +149,59 @@ class ArrangementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.state}"
+
+
+class TenantProposal(models.Model):
+    """An arrangement a tenant proposed online (selfservice/), waiting on an officer: their
+    income and expenditure, the terms they offered, and what the affordability rules found
+    (arrangements/offers.py), as the tenant was told it. Accepting it makes the arrangement."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an officer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="proposals")
+    tenant = models.ForeignKey(
+        "portfolio.Tenant", on_delete=models.PROTECT, related_name="proposals"
+    )
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="proposals")
+    frequency = models.CharField(
+        max_length=12, choices=[(f.value, FREQUENCY_LABELS[f]) for f in Frequency]
+    )
+    day_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 is Monday")
+    instalment = models.BigIntegerField(help_text="pence towards the arrears each payment")
+    ongoing_charge = models.BigIntegerField(help_text="pence of the ongoing charge each payment")
+    first_payment = models.DateField()
+    payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    arrears = models.BigIntegerField(help_text="pence owed when it was proposed")
+    #: What the affordability rules found, as the tenant was told: [{code, words}].
+    findings = models.JSONField(default=list, blank=True)
+    tenant_note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    #: The officer's reply, shown to the tenant on their pages and sent to them.
+    reply = models.TextField(blank=True)
+    arrangement = models.ForeignKey(
+        Arrangement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="proposal_status")]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk} from {self.tenant_id}"
+
+    @property
+    def rule(self) -> Rule:
+        return Rule(Frequency(self.frequency), self.day_of_month, self.weekday)
+
+    @property
+    def per_payment(self) -> int:
+        return self.instalment + self.ongoing_charge

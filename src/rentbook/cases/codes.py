@@ -37,6 +37,7 @@ ACTION_CODES: tuple[ActionCode, ...] = (
     _a("GMS", "Text message sent (first arrears text)", C.CONTACT),
     _a("EMAIL", "Email sent", C.CONTACT),
     _a("INT", "Office interview with the tenant", C.CONTACT),
+    _a("OLC", "Change of circumstances told us online by the tenant", C.CONTACT),
     # letters
     _a("IC1", "Letter one (first arrears letter)", C.LETTER),
     _a("IC2", "Letter two (second arrears letter)", C.LETTER),
@@ -55,6 +56,7 @@ ACTION_CODES: tuple[ActionCode, ...] = (
     _a("ARR", "Repayment arrangement agreed", C.ARRANGEMENT),
     _a("ARRN", "Broken arrangement renegotiated", C.ARRANGEMENT),
     _a("ARO", "Repayment arrangement offered: not agreed", C.ARRANGEMENT),
+    _a("OLP", "Arrangement proposed by the tenant online", C.ARRANGEMENT),
     # help with money and benefits
     _a("MAR", "Referred to money or debt advice", C.BENEFIT),
     _a("BEN", "Helped with a Housing Benefit or Universal Credit claim", C.BENEFIT),

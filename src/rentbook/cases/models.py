@@ -42,6 +42,7 @@ class DiaryEntry(models.Model):
         OFFICER = "officer", "Recorded by an officer"
         RUN = "run", "Done automatically by the arrears run"
         IMPORT = "import", "Imported"
+        TENANT = "tenant", "Told us online by the tenant"
 
     # Indexed by (account, at) below, which also serves look-ups by account alone; no index
     # by code (every query by code names the accounts too): each index costs every import.

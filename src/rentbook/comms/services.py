@@ -609,3 +609,19 @@ def check_statuses(notify: Notify) -> int:
                 entry.save(update_fields=["delivery_status"])
             changed += 1
     return changed
+
+
+def tell_tenant(tenant: Any, subject: str, body: str) -> str:
+    """Send a short email (or, with no email address, a text) to one tenant about something
+    they asked for online; with live sending off it goes to the test recipients, as every
+    message does. Returns the backend's status word, or "none" with nowhere to send it."""
+    be = make_backend()
+    live = settings.RENTBOOK_SEND_LIVE
+    reference = f"tenant-{tenant.pk}"
+    if tenant.email:
+        to = tenant.email if live else settings.RENTBOOK_TEST_EMAIL
+        return be.email(reference, to, subject, body).status
+    mobile = uk_mobile(tenant.mobile) if tenant.mobile else None
+    if mobile:
+        return be.sms(reference, mobile if live else settings.RENTBOOK_TEST_MOBILE, body).status
+    return "none"

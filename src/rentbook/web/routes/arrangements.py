@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from rentbook.web.views import arrangements as v
+from rentbook.web.views import tenant_proposals as tp
 
 A = "accounts/<str:reference>/arrangements/"
 
@@ -14,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     path(f"{A}<int:pk>/confirmation.pdf", v.confirmation_pdf, name="arrangement-pdf"),
     path(f"{A}<int:pk>/reviewed/", v.mark_reviewed, name="arrangement-reviewed"),
     path(f"{A}<int:pk>/cancel/", v.cancel_arrangement, name="arrangement-cancel"),
+    path("proposals/", tp.proposal_list, name="tenant-proposals"),
+    path("proposals/<int:pk>/", tp.proposal_page, name="tenant-proposal"),
 ]

@@ -15,6 +15,7 @@ from rentbook.ledger.models import Benefit
 from rentbook.portfolio.models import Patch
 from rentbook.spreadsheet import csv_writer, workbook
 from rentbook.web import permissions
+from rentbook.web.views.tenant_proposals import waiting_count
 from rentbook.web import worktray as wt
 
 
@@ -25,6 +26,8 @@ def _selection(request: HttpRequest) -> tuple[Run | None, wt.Filters]:
 def worktray(request: HttpRequest) -> HttpResponse:
     run, filters = _selection(request)
     context: dict = {"run": run, "filters": filters, "bands": wt.BANDS}
+    # plans tenants proposed online wait here for an officer (web/views/tenant_proposals.py)
+    context["proposals_waiting"] = waiting_count(request.user)
     if run is not None:
         text = wt.policy_text(run.policy)
         qs = wt.recommendations(run, request.user, filters)
