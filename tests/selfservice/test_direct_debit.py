@@ -20,7 +20,9 @@ GOOD = {
 }  # fmt: skip
 
 
-def test_a_tenant_sets_up_a_direct_debit_that_is_lodged_with_its_advance_notice(tenant_client, tenant_account, settings):
+def test_a_tenant_sets_up_a_direct_debit_that_is_lodged_with_its_advance_notice(
+    tenant_client, tenant_account, settings
+):
     r = tenant_client.post("/my-rent/direct-debit/", GOOD)
     assert r.status_code == 302 and r["Location"] == "/my-rent/direct-debit/check/"
     check = tenant_client.get(r["Location"])

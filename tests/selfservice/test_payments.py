@@ -25,7 +25,9 @@ def _pay(client, amount="25.50"):  # type: ignore[no-untyped-def]
     return fake_page
 
 
-def test_a_paid_card_payment_posts_to_the_ledger_once_however_often_confirmed(tenant_client, tenant_account):
+def test_a_paid_card_payment_posts_to_the_ledger_once_however_often_confirmed(
+    tenant_client, tenant_account
+):
     fake_page = _pay(tenant_client)
     r = tenant_client.post(fake_page, {"choice": "pay"})
     back = r["Location"]
@@ -47,7 +49,9 @@ def test_a_paid_card_payment_posts_to_the_ledger_once_however_often_confirmed(te
     assert ChannelPayment.objects.get().channel == "card"
 
 
-def test_the_same_confirmation_posted_twice_by_two_records_posts_once(tenant_client, tenant_account):
+def test_the_same_confirmation_posted_twice_by_two_records_posts_once(
+    tenant_client, tenant_account
+):
     """Even a second record of the same provider payment (as a repeated webhook or a lost
     update would make) cannot post it twice: the door's key is the provider's id."""
     fake_page = _pay(tenant_client, "10.00")
@@ -116,9 +120,15 @@ def test_gov_uk_pay_is_asked_as_its_api_says(monkeypatch, settings):
     def fake_request(method, url, json=None, headers=None, timeout=None):  # type: ignore[no-untyped-def]
         calls.append((method, url, json, headers))
         if method == "POST":
-            return _Answer(201, {"payment_id": "abc123", "amount": json["amount"],
-                                 "state": {"status": "created", "finished": False},
-                                 "_links": {"next_url": {"href": "https://card.example/x"}}})
+            return _Answer(
+                201,
+                {
+                    "payment_id": "abc123",
+                    "amount": json["amount"],
+                    "state": {"status": "created", "finished": False},
+                    "_links": {"next_url": {"href": "https://card.example/x"}},
+                },
+            )
         return _Answer(200, {"payment_id": "abc123", "amount": 2550,
                              "state": {"status": "success", "finished": True}})  # fmt: skip
 

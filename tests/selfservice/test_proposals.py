@@ -27,7 +27,9 @@ def _offer(client, amount: str, frequency: str = "weekly", **extra):  # type: ig
     )  # fmt: skip
 
 
-def test_a_proposal_within_the_rules_goes_to_the_officer_who_accepts_it(tenant_client, tenant_account, client_for, sent_codes):
+def test_a_proposal_within_the_rules_goes_to_the_officer_who_accepts_it(
+    tenant_client, tenant_account, client_for, sent_codes
+):
     r = tenant_client.post("/my-rent/payment-plan/", BUDGET)
     assert r.status_code == 302 and r["Location"] == "/my-rent/payment-plan/offer/"
     r = _offer(tenant_client, "20")
@@ -94,7 +96,9 @@ def test_an_officer_declines_with_a_reply_the_tenant_sees(tenant_client, client_
     officer = client_for(Role.TEAM_LEADER)
     r = officer.post(f"/proposals/{p.pk}/", {"action": "decline", "reply": ""})
     assert r.status_code == 400 and b"Enter the reply" in r.content
-    officer.post(f"/proposals/{p.pk}/", {"action": "decline", "reply": "Please call us to talk it over."})
+    officer.post(
+        f"/proposals/{p.pk}/", {"action": "decline", "reply": "Please call us to talk it over."}
+    )
     p.refresh_from_db()
     assert p.status == "declined"
     assert b"Please call us to talk it over." in tenant_client.get("/my-rent/").content

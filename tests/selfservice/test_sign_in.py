@@ -28,7 +28,9 @@ def _identify(client, account, first_name="Ada", last_name="Okafor", postcode=No
     )
 
 
-def test_a_tenant_signs_in_with_the_code_sent_to_their_own_email(client, tenant_account, sent_codes):
+def test_a_tenant_signs_in_with_the_code_sent_to_their_own_email(
+    client, tenant_account, sent_codes
+):
     sign_in(client, tenant_account, sent_codes)
     assert sent_codes[-1][0] == "income-test@example.org"  # live sending is off: test recipient
     page = client.get("/my-rent/")
@@ -38,7 +40,9 @@ def test_a_tenant_signs_in_with_the_code_sent_to_their_own_email(client, tenant_
     assert AuditEvent.objects.filter(action="selfservice.code_sent").count() == 1
 
 
-def test_with_live_sending_on_the_code_goes_to_the_tenant(client, tenant_account, sent_codes, settings):
+def test_with_live_sending_on_the_code_goes_to_the_tenant(
+    client, tenant_account, sent_codes, settings
+):
     settings.RENTBOOK_SEND_LIVE = True
     sign_in(client, tenant_account, sent_codes, route="sms")
     assert sent_codes[-1][0] == "07700900456"
@@ -51,7 +55,10 @@ def test_joint_tenants_each_sign_in_as_themselves(client, tenant_account, sent_c
     client.post("/my-rent/sign-out/")
     _identify(client, tenant_account, first_name="Ben")
     page = client.get("/my-rent/sign-in/send-code/")
-    assert b"900789"[-3:] in page.content and b"a\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2@" not in page.content
+    assert (
+        b"900789"[-3:] in page.content
+        and b"a\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2@" not in page.content
+    )
 
 
 def test_wrong_details_say_nothing_about_which_was_wrong(client, tenant_account):
@@ -69,19 +76,24 @@ def test_look_ups_are_throttled_from_one_address(client, tenant_account):
     assert r.status_code == 429 and b"Too many tries" in r.content
 
 
-def test_a_wrong_code_is_refused_and_dies_after_its_tries(client, tenant_account, sent_codes, settings):
+def test_a_wrong_code_is_refused_and_dies_after_its_tries(
+    client, tenant_account, sent_codes, settings
+):
     _identify(client, tenant_account)
     client.post("/my-rent/sign-in/send-code/", {"route": "email"})
     good = last_code(sent_codes)
     wrong = f"{(int(good) + 1) % 1_000_000:06d}"
-    for n in range(settings.SELFSERVICE_CODE_TRIES):
+    for _ in range(settings.SELFSERVICE_CODE_TRIES):
         r = client.post("/my-rent/sign-in/code/", {"code": wrong})
         assert r.status_code == 400
     # the right code no longer works: it was tried too often
     r = client.post("/my-rent/sign-in/code/", {"code": good})
     assert r.status_code == 400 and b"tried too many times" in r.content
     assert "_rentbook_tenant" not in client.session
-    assert AuditEvent.objects.filter(action="selfservice.code_wrong").count() == settings.SELFSERVICE_CODE_TRIES
+    assert (
+        AuditEvent.objects.filter(action="selfservice.code_wrong").count()
+        == settings.SELFSERVICE_CODE_TRIES
+    )
 
 
 def test_codes_sent_to_one_tenant_are_throttled(client, tenant_account, sent_codes):
@@ -132,7 +144,9 @@ def test_a_session_ends_when_idle_and_after_its_longest(tenant_client, settings)
     assert b"You were signed out" in tenant_client.get("/my-rent/sign-in/").content
 
 
-def test_a_session_ends_after_its_longest_even_when_busy(client, tenant_account, sent_codes, settings):
+def test_a_session_ends_after_its_longest_even_when_busy(
+    client, tenant_account, sent_codes, settings
+):
     sign_in(client, tenant_account, sent_codes)
     s = client.session
     data = s["_rentbook_tenant"]
@@ -155,7 +169,9 @@ def test_the_session_key_changes_at_sign_in(client, tenant_account, sent_codes):
     assert client.session.session_key != before
 
 
-def test_a_staff_sign_in_ends_when_a_tenant_signs_in_in_the_same_browser(client, make_user, tenant_account, sent_codes):
+def test_a_staff_sign_in_ends_when_a_tenant_signs_in_in_the_same_browser(
+    client, make_user, tenant_account, sent_codes
+):
     from rentbook.portfolio.models import Role
 
     officer = make_user(Role.INCOME_OFFICER, "officer-x")

@@ -32,8 +32,9 @@ pytestmark = pytest.mark.django_db
 MATRIX = Path(__file__).with_name("permission_matrix.txt")
 ROLES = [r.value for r in Role]
 #: Walked by their own tests: Django's admin (staff only, tests/test_admin*), the integration
-#: API (tokens, tests/api/test_permissions.py).
-ELSEWHERE = ("admin/", "api/")
+#: API (tokens, tests/api/test_permissions.py), the tenants' own pages (a tenant's sign-in,
+#: not a role: tests/selfservice/test_access.py).
+ELSEWHERE = ("admin/", "api/", "my-rent/")
 #: Answer without sign-in on purpose.
 PUBLIC = {"sign-in/", "health/"}
 

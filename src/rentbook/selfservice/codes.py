@@ -36,7 +36,7 @@ LIMITS: dict[str, tuple[int, timedelta]] = {
 }
 
 
-CHANNEL_WORDS = {SignInCode.Channel.EMAIL: "email", SignInCode.Channel.SMS: "text message"}
+CHANNEL_WORDS: dict[str, str] = {"email": "email", "sms": "text message"}
 
 
 def tenant_actor(tenant: Tenant | int) -> SimpleNamespace:

@@ -36,6 +36,9 @@ class SignInCode(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["tenant", "created_at"], name="signincode_tenant")]
 
+    def __str__(self) -> str:
+        return f"{self.purpose} code to {self.sent_to}"
+
 
 class Attempt(models.Model):
     """One counted attempt (a look-up, a code sent, a wrong code) for throttling: keyed by a
@@ -47,6 +50,9 @@ class Attempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "key", "at"], name="attempt_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at}"
 
 
 class CardPayment(models.Model):
@@ -86,6 +92,9 @@ class CardPayment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"card payment {self.pk} ({self.state})"
+
     @property
     def finished(self) -> bool:
         return self.state in {"success", "failed", "cancelled", "error"}
@@ -102,3 +111,6 @@ class FakePayment(models.Model):
     return_url = models.URLField(max_length=500)
     status = models.CharField(max_length=10, default="created")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.payment_id

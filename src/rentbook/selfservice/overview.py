@@ -111,4 +111,6 @@ def letters(account: Account) -> list[Message]:
 
 
 def sent_to(account: Account) -> QuerySet[Message]:
-    return Message.objects.filter(account=account, live=settings.RENTBOOK_SEND_LIVE, status__in=SENT)
+    return Message.objects.filter(
+        account=account, live=settings.RENTBOOK_SEND_LIVE, status__in=SENT
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rentbook.money import MoneyError, parse_pounds
 from rentbook.web.views.cases import FormErrors
 
-__all__ = ["FormErrors", "read_money", "read_int"]
+__all__ = ["FormErrors", "read_int", "read_money"]
 
 
 def read_money(

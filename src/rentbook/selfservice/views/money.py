@@ -113,7 +113,10 @@ def _read_dd(data, errors: FormErrors) -> dict:  # type: ignore[no-untyped-def]
         errors.add("name", "Enter the name on the bank account")
     elif not details.bacs_text(values["name"]):
         errors.add("name", "Name on the account must have letters in it")
-    for key, check in (("sort_code", details.sort_code), ("account_number", details.account_number)):
+    for key, check in (
+        ("sort_code", details.sort_code),
+        ("account_number", details.account_number),
+    ):
         if not values[key]:
             errors.add(key, f"Enter the {key.replace('_', ' ')}")
             continue

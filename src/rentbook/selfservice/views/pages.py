@@ -110,9 +110,7 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
 @tenant_required
 def letters(request: HttpRequest) -> HttpResponse:
     account = request.tenant.account  # type: ignore[attr-defined]
-    return render(
-        request, "selfservice/letters.html", {"messages_sent": overview.letters(account)}
-    )
+    return render(request, "selfservice/letters.html", {"messages_sent": overview.letters(account)})
 
 
 @tenant_required

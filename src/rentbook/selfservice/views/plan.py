@@ -197,4 +197,6 @@ def sent(request: HttpRequest) -> HttpResponse:
     p = signed.account.proposals.filter(pk=request.session.get("_rentbook_plan_sent")).first()
     if p is None:
         return redirect("selfservice:home")
-    return render(request, "selfservice/plan_sent.html", {"p": p, "terms": proposals.terms_words(p)})
+    return render(
+        request, "selfservice/plan_sent.html", {"p": p, "terms": proposals.terms_words(p)}
+    )

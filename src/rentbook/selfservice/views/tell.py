@@ -84,7 +84,9 @@ def contact(request: HttpRequest) -> HttpResponse:
             except ValidationError:
                 errors.add("email", "Enter an email address like name@example.com")
             else:
-                route = Route(SignInCode.Channel.EMAIL, values["email"], mask_email(values["email"]))
+                route = Route(
+                    SignInCode.Channel.EMAIL, values["email"], mask_email(values["email"])
+                )
         elif values["field"] == "mobile":
             number = uk_mobile(values["mobile"])
             if number is None:

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from rentbook.arrangements import proposals, services, statements
 from rentbook.arrangements.models import TenantProposal
@@ -31,6 +32,7 @@ def waiting_count(user) -> int:  # type: ignore[no-untyped-def]
     return qs.count()
 
 
+@require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "mine")
     status = request.GET.get("status", TenantProposal.Status.PENDING)

@@ -15,8 +15,8 @@ from rentbook.ledger.models import Benefit
 from rentbook.portfolio.models import Patch
 from rentbook.spreadsheet import csv_writer, workbook
 from rentbook.web import permissions
-from rentbook.web.views.tenant_proposals import waiting_count
 from rentbook.web import worktray as wt
+from rentbook.web.views.tenant_proposals import waiting_count
 
 
 def _selection(request: HttpRequest) -> tuple[Run | None, wt.Filters]:
