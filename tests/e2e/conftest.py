@@ -51,8 +51,9 @@ def page(browser, live_server):
     assert not refused, f"the content security policy refused: {refused}"
 
 
-def check_accessibility(page) -> None:
-    """Fail on any serious or critical axe-core violation on the current page."""
+def check_accessibility(page, *, strict: bool = False) -> None:
+    """Fail on any serious or critical axe-core violation on the current page; ``strict``:
+    on any violation at all (the tenants' pages: issue 21 asks for none)."""
     # evaluated by the browser's debugger, not as a script on the page, which the policy forbids
     page.evaluate(AXE.read_text())
     result = page.evaluate(
@@ -62,5 +63,5 @@ def check_accessibility(page) -> None:
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
         }"""
     )
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    bad = [v for v in result if strict or v["impact"] in ("serious", "critical")]
     assert not bad, f"accessibility violations on {page.url}: {bad}"
