@@ -23,6 +23,7 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
     token = re.search(r"Bearer (rb_\S+)'", out.getvalue()).group(1)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get("/api/v1/recommendations/").status_code == 200
+    _the_printed_tenant_signs_in(out.getvalue())
     assert Tenancy.objects.count() == 40
     assert Transaction.objects.filter(source="demo").exists()
     # the case history came in through the case state door, its codes read by Hackney's mapping
@@ -74,3 +75,27 @@ def test_the_demo_builds_a_landlord_through_the_import_door_and_a_user_for_each_
 )
 def test_the_demo_history_ends_with_the_last_complete_rent_week(today, sunday):
     assert last_sunday(today) == sunday
+
+
+def _the_printed_tenant_signs_in(printed: str) -> None:
+    """The demo prints a tenant's details; with the demo's settings (outbox, demo on) the
+    one-time code is shown on the page, and it signs the tenant in."""
+    from django.test import override_settings
+
+    m = re.search(
+        r"rent account (\S+), first name (.+?), last name (.+?), postcode (.+)$", printed, re.M
+    )
+    assert m, printed
+    with override_settings(RENTBOOK_DEMO=True, RENTBOOK_SEND_BACKEND="outbox"):
+        c = Client()
+        r = c.post(
+            "/my-rent/sign-in/",
+            {"reference": m[1], "first_name": m[2], "last_name": m[3], "postcode": m[4]},
+        )
+        assert r.status_code == 302, r.content
+        route = re.search(rb'name="route" type="radio" value="(\w+)"', c.get(r["Location"]).content)
+        c.post("/my-rent/sign-in/send-code/", {"route": route[1].decode()})
+        page = c.get("/my-rent/sign-in/code/").content.decode()
+        code = re.search(r"your code is <strong>(\d{6})</strong>", page)[1]
+        assert c.post("/my-rent/sign-in/code/", {"code": code})["Location"] == "/my-rent/"
+        assert "You owe" in c.get("/my-rent/").content.decode()

@@ -12,7 +12,8 @@ from rentbook.banking.models import Mandate
 from rentbook.ledger.models import Transaction
 from rentbook.portfolio.models import Role
 
-from ..selfservice.conftest import last_code, make_tenant_account, sent_codes  # noqa: F401
+from ..selfservice.conftest import last_code, make_tenant_account
+from ..selfservice.conftest import sent_codes as sent_codes  # a fixture
 from ..web.conftest import PASSWORD
 from .conftest import check_accessibility
 from .pages import SignInPage
@@ -44,7 +45,7 @@ def test_a_tenant_pays_sets_up_a_direct_debit_and_proposes_a_plan_an_officer_acc
     live_server,
     sent_codes,
     settings,
-    make_user,  # noqa: F811
+    make_user,
 ):
     settings.RENTBOOK_PAY_BACKEND = "fake"
     account = make_tenant_account()
@@ -156,7 +157,7 @@ def test_a_tenant_pays_sets_up_a_direct_debit_and_proposes_a_plan_an_officer_acc
 
 def test_the_tenants_other_pages_and_their_errors_have_no_accessibility_violations(
     narrow,
-    sent_codes,  # noqa: F811
+    sent_codes,
 ):
     account = make_tenant_account()
     page = narrow

@@ -13,10 +13,11 @@ from rentbook.api.models import ApiClient
 from rentbook.api.scopes import SCOPES
 from rentbook.api.services import create_client, rotate_token
 from rentbook.debts.models import CombinedArrangement, Customer, Debt, DebtEntry
+from rentbook.engine.models import Recommendation, Run
 from rentbook.imports.services import ImportResult, import_file
 from rentbook.imports.sync import plan
 from rentbook.ledger.calendar import RentFreeRule
-from rentbook.portfolio.models import Patch, Role, Tenancy, User
+from rentbook.portfolio.models import Patch, Role, Tenancy, Tenant, User
 from rentbook.simulate.run import simulate
 
 DEMO_PASSWORD = "rentbook-demo"
@@ -158,3 +159,20 @@ def demo_combination(today: date) -> CombinedArrangement | None:
         first_payment=first,
         payment_method="card",
     )
+
+
+def demo_tenant(run: Run) -> Tenant | None:
+    """A tenant in arrears for trying the tenants' own pages (/my-rent/): the first one the run
+    found owing, given a demo email address if they have no email or mobile."""
+    rec = (
+        Recommendation.objects.filter(run=run, balance__gt=0, account__former=False)
+        .order_by("account__reference")
+        .first()
+    )
+    if rec is None:
+        return None
+    tenant = Tenant.objects.filter(tenancy=rec.account.tenancy).order_by("person_no").first()
+    if tenant is not None and not tenant.email and not tenant.mobile:
+        tenant.email = "tenant@example.org"
+        tenant.save(update_fields=["email"])
+    return tenant

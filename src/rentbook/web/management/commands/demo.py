@@ -20,6 +20,7 @@ from rentbook.web.demo import (
     build_demo_landlord,
     demo_api_token,
     demo_combination,
+    demo_tenant,
     ensure_demo_users,
     last_sunday,
 )
@@ -84,9 +85,26 @@ class Command(BaseCommand):
             f" http://{opts['addr']}/api/v1/recommendations/?page_size=5"
         )
         self.stdout.write("")
+        tenant = demo_tenant(run)
+        if tenant is not None:
+            self.stdout.write(
+                f"  A tenant's own pages: open http://{opts['addr']}/my-rent/ and enter"
+            )
+            self.stdout.write(
+                f"    rent account {tenant.tenancy.accounts.get(former=False).reference},"
+                f" first name {tenant.first_name}, last name {tenant.last_name},"
+                f" postcode {tenant.tenancy.property.postcode}"
+            )
+            self.stdout.write(
+                "    The demo sends no messages: the one-time code is shown on the page, and"
+                " card payments go to a pretend payment page."
+            )
+            self.stdout.write("")
         if not opts["no_serve"]:
             # the demo, and only the demo, is served with the development key
             settings.RENTBOOK_DEMO = True
+            if settings.RENTBOOK_PAY_BACKEND == "off":
+                settings.RENTBOOK_PAY_BACKEND = "fake"  # the demo's card payments are pretend
             # the task worker beside the site, as in production (runs started from the pages,
             # letter batches, indicators)
             worker = subprocess.Popen(
