@@ -66,10 +66,74 @@ def debt_pages() -> list[tuple[str, str, bool]]:
     return out
 
 
+#: The tenants' pages (docs/selfservice.md) are requested as this tenant, not as staff.
+TENANT = "(a tenant)"
+
+
+def tenant_pages() -> list[tuple[str, str, bool]]:
+    """The tenants' own pages for the tenant with the longest history in arrears, and the
+    officers' list of their proposals (with one proposal waiting, made here if none is)."""
+    from rentbook.arrangements.models import TenantProposal
+
+    out = [
+        (f"tenant home {TENANT}", "/my-rent/", False),
+        (f"tenant statement {TENANT}", "/my-rent/statement/", False),
+        (f"tenant statement, all years {TENANT}",
+         "/my-rent/statement/?from-day=1&from-month=1&from-year=2000", False),
+        (f"tenant letters {TENANT}", "/my-rent/letters/", False),
+        (f"tenant pay {TENANT}", "/my-rent/pay/", False),
+        (f"tenant Direct Debit {TENANT}", "/my-rent/direct-debit/", False),
+        (f"tenant payment plan {TENANT}", "/my-rent/payment-plan/", False),
+        (f"tenant tell us {TENANT}", "/my-rent/tell-us/", False),
+        (f"tenant statement CSV {TENANT}", "/my-rent/statement.csv", True),
+        (f"tenant statement PDF {TENANT}", "/my-rent/statement.pdf", True),
+        ("proposals from tenants", "/proposals/?view=all", False),
+    ]  # fmt: skip
+    p = TenantProposal.objects.order_by("-pk").first()
+    if p is not None:
+        out.append(("a proposal from a tenant", f"/proposals/{p.pk}/", False))
+    return out
+
+
+def bench_tenant():  # type: ignore[no-untyped-def]
+    """The first tenant of the account in arrears with the longest history, with a waiting
+    proposal of theirs for the officers' pages."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rentbook.arrangements import offers, proposals, services
+    from rentbook.arrangements.models import TenantProposal
+    from rentbook.arrangements.schedules import Frequency, Rule
+    from rentbook.engine.models import Recommendation
+    from rentbook.ledger.balances import account_position
+
+    rec = Recommendation.objects.filter(balance__gt=0).order_by("-run_id", "-balance").first()
+    account = rec.account
+    tenant = account.tenancy.tenants.order_by("person_no").first()
+    if not TenantProposal.objects.filter(account=account).exists():
+        today = timezone.localdate()
+        st = services.record_statement(account, today, {"earnings": 150_000, "food": 30_000})
+        position = account_position(account, today)
+        rule = Rule(Frequency.WEEKLY, weekday=today.weekday())
+        offer = offers.check_offer(
+            arrears=position.balance, weekly_charge=position.weekly_charge,
+            surplus_monthly=services.summary(st).surplus, rule=rule, instalment=2_000,
+            first_payment=today + timedelta(days=7), max_months=24,
+        )  # fmt: skip
+        proposals.submit(
+            account, tenant, st, rule=rule, offer=offer, first_payment=today + timedelta(days=7),
+            payment_method="card", arrears=position.balance, note="", now=timezone.now(),
+        )  # fmt: skip
+    return tenant
+
+
 def pages() -> list[tuple[str, str, bool]]:
     """(name, URL, is an export) for every page worth timing."""
     if ONLY == "debts":
         return debt_pages()
+    if ONLY == "selfservice":
+        return tenant_pages()
     from rentbook.comms.models import Batch
     from rentbook.engine.models import Recommendation
     from rentbook.plans.models import Plan
@@ -133,7 +197,7 @@ def pages() -> list[tuple[str, str, bool]]:
     plan = Plan.objects.order_by("-pk").first()
     if plan:
         out.append(("a plan", f"/plans/{plan.pk}/", False))
-    return out + debt_pages()
+    return out + debt_pages() + tenant_pages()
 
 
 def main() -> None:
@@ -155,9 +219,19 @@ def main() -> None:
         user, _ = User.objects.get_or_create(username=f"bench-{role}", defaults={"role": role})
         clients[role] = Client()
         clients[role].force_login(user)
+    tenant_client = Client()
+    if ONLY in ("", "selfservice"):
+        tenant = bench_tenant()
+        now = int(time.time())
+        session = tenant_client.session
+        session["_rentbook_tenant"] = {"tenant": tenant.pk, "since": now, "seen": now}
+        session.save()
+        tenant_client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     results = {}
     for name, url, export in pages():
         client = clients[Role.ADMINISTRATOR if "administrator" in name else Role.INCOME_MANAGER]
+        if TENANT in name:
+            client = tenant_client
         times = []
         status = None
         for _ in range(EXPORTS if export else REQUESTS):
