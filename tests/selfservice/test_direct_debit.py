@@ -72,3 +72,28 @@ def test_first_collection_falls_after_the_notice_period_on_the_chosen_day():
     d = first_collection("fortnightly", 0, date(2026, 12, 7))
     assert d.weekday() == 0 and d > add_processing_days(date(2026, 12, 7), 10)
     assert first_collection("monthly", 3, date(2026, 12, 7)) == date(2027, 1, 3)
+
+
+def test_the_next_bacs_day_lodges_the_tenants_mandate_and_sends_its_advance_notice(
+    tenant_client, tenant_account, monkeypatch, tmp_path
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for k, v in {
+        "RENTBOOK_BACS_SUN": "123456", "RENTBOOK_BACS_SORT_CODE": "201234",
+        "RENTBOOK_BACS_ACCOUNT_NUMBER": "87654321", "RENTBOOK_BACS_NAME": "Anytown Rents",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(k, v)
+    tenant_client.post("/my-rent/direct-debit/", GOOD)
+    tenant_client.post("/my-rent/direct-debit/check/")
+    m = Mandate.objects.get(account=tenant_account)
+    day = add_processing_days(timezone.localdate(), 1)
+    out = StringIO()
+    call_command("bacs", "--on", day.isoformat(), "--out", str(tmp_path), stdout=out)
+    auddis = (tmp_path / f"auddis-{day.isoformat()}.txt").read_text()
+    assert m.reference in auddis and "0N" in auddis
+    assert "advance notices: 1 sent" in out.getvalue()
+    m.refresh_from_db()
+    assert m.notice_sent_on is not None

@@ -34,6 +34,10 @@ def test_a_proposal_within_the_rules_goes_to_the_officer_who_accepts_it(
     assert r.status_code == 302 and r["Location"] == "/my-rent/payment-plan/offer/"
     r = _offer(tenant_client, "20")
     assert r.status_code == 302, r.content.decode()[:3000]
+    sent = tenant_client.get(r["Location"])
+    first = timezone.localdate() + timedelta(days=3)
+    clears = f"{first + timedelta(weeks=29):%-d %B %Y}"
+    assert f'paid off by <strong data-testid="clears-on">{clears}'.encode() in sent.content
     p = TenantProposal.objects.get()
     assert (p.instalment, p.ongoing_charge, p.findings) == (2_000, 10_000, [])
     assert p.statement.lines.get(item="earnings").monthly == 150_000

@@ -13,7 +13,15 @@ from django.db import transaction
 from rentbook.arrangements import services
 from rentbook.arrangements.models import Arrangement, Kind, Statement, TenantProposal
 from rentbook.arrangements.offers import Offer
-from rentbook.arrangements.schedules import FREQUENCY_LABELS, Frequency, Rule, describe
+from rentbook.arrangements.schedules import (
+    FREQUENCY_LABELS,
+    Frequency,
+    Rule,
+    ScheduleError,
+    Terms,
+    clearance_date,
+    describe,
+)
 from rentbook.audit.services import acting_as
 from rentbook.cases.models import Category, DiaryEntry
 from rentbook.ledger.models import Account
@@ -34,6 +42,16 @@ def terms_words(p: TenantProposal) -> str:
         f" ({format_pounds(p.ongoing_charge)} rent and {format_pounds(p.instalment)} towards"
         f" the arrears), {describe(p.rule).lower()}, from {p.first_payment:%-d %B %Y}"
     )
+
+
+def clears_on(p: TenantProposal) -> date | None:
+    """When the arrears would be paid off on the proposed terms (None: they never would)."""
+    if p.instalment <= 0 or p.arrears <= 0:
+        return None
+    try:
+        return clearance_date(Terms(p.arrears, p.instalment, p.rule, p.first_payment))
+    except ScheduleError:
+        return None
 
 
 @transaction.atomic

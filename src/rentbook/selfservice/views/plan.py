@@ -198,5 +198,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     if p is None:
         return redirect("selfservice:home")
     return render(
-        request, "selfservice/plan_sent.html", {"p": p, "terms": proposals.terms_words(p)}
+        request,
+        "selfservice/plan_sent.html",
+        {"p": p, "terms": proposals.terms_words(p), "clears_on": proposals.clears_on(p)},
     )

@@ -103,6 +103,7 @@ def proposal_page(request: HttpRequest, pk: int) -> HttpResponse:
         "web/arrangements/tenant_proposal.html",
         {
             "p": p, "terms": proposals.terms_words(p), "summary": summary,
+            "clears_on": proposals.clears_on(p),
             "sections": sections, "error": error,
             "can_decide": permissions.can_change(request.user)
             and p.status == TenantProposal.Status.PENDING,
