@@ -17,7 +17,10 @@ from rentbook.selfservice.views.forms import FormErrors
 
 
 def _client(request: HttpRequest) -> str:
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    # the address as the staff sign-in's throttle (django-axes) reads it, proxies and all
+    from axes.helpers import get_client_ip_address
+
+    return f"ip:{get_client_ip_address(request) or ''}"
 
 
 def _norm(text: str) -> str:
@@ -30,9 +33,12 @@ def find_tenant(reference: str, first_name: str, last_name: str, postcode: str) 
     ref = (reference or "").strip()
     if not ref:
         return None
+    # as typed, or in capitals or small letters: exact matches, so the references' indexes
+    # serve them (a case-blind match reads every account)
+    spellings = {ref, ref.upper(), ref.lower()}
     candidates = Tenant.objects.select_related("tenancy__property").filter(
-        tenancy__accounts__reference__iexact=ref, tenancy__accounts__former=False
-    ) | Tenant.objects.select_related("tenancy__property").filter(tenancy__reference__iexact=ref)
+        tenancy__accounts__reference__in=spellings, tenancy__accounts__former=False
+    ) | Tenant.objects.select_related("tenancy__property").filter(tenancy__reference__in=spellings)
     found = [
         t
         for t in candidates.distinct()
