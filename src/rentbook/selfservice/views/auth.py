@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rentbook.audit.services import record
-from rentbook.portfolio.models import Tenant
+from rentbook.ledger.models import Account
+from rentbook.portfolio.models import Tenancy, Tenant
 from rentbook.selfservice import codes, session
 from rentbook.selfservice.views.forms import FormErrors
 
@@ -36,12 +37,15 @@ def find_tenant(reference: str, first_name: str, last_name: str, postcode: str) 
     # as typed, or in capitals or small letters: exact matches, so the references' indexes
     # serve them (a case-blind match reads every account)
     spellings = {ref, ref.upper(), ref.lower()}
-    candidates = Tenant.objects.select_related("tenancy__property").filter(
-        tenancy__accounts__reference__in=spellings, tenancy__accounts__former=False
-    ) | Tenant.objects.select_related("tenancy__property").filter(tenancy__reference__in=spellings)
+    tenancies = set(
+        Account.objects.filter(reference__in=spellings, former=False).values_list(
+            "tenancy_id", flat=True
+        )
+    ) | set(Tenancy.objects.filter(reference__in=spellings).values_list("id", flat=True))
+    candidates = Tenant.objects.select_related("tenancy__property").filter(tenancy_id__in=tenancies)
     found = [
         t
-        for t in candidates.distinct()
+        for t in candidates
         if _norm(t.last_name) == _norm(last_name)
         and _norm(t.first_name) == _norm(first_name)
         and _norm(t.tenancy.property.postcode) == _norm(postcode)
