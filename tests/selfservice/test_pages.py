@@ -128,3 +128,18 @@ def test_a_bad_mobile_number_is_explained(tenant_client):
 def test_a_payment_in_the_ledger_shows_as_the_last_payment(tenant_client, tenant_account):
     post(tenant_account, date(2025, 5, 2), -5_000, kind=Kind.PAYMENT)
     assert "£50.00 on 2 May 2025" in tenant_client.get("/my-rent/").content.decode()
+
+
+def test_what_a_tenant_changes_is_audited_as_the_tenant(tenant_client, tenant_account):
+    from rentbook.audit.models import AuditEvent
+
+    claimed = timezone.localdate()
+    tenant_client.post(
+        "/my-rent/tell-us/",
+        {"kind": "benefit_claim", "benefit": "housing_benefit",
+         "claimed-day": claimed.day, "claimed-month": claimed.month, "claimed-year": claimed.year},
+    )  # fmt: skip
+    tenant = tenant_account.tenancy.tenants.get(first_name="Ada")
+    flag_events = AuditEvent.objects.filter(object_type__icontains="flag")
+    assert flag_events.exists()
+    assert {e.actor_name for e in flag_events} == {f"tenant {tenant.pk} (online)"}

@@ -40,8 +40,12 @@ class Change:
     claimed_on: date | None = None
 
 
-@transaction.atomic
 def tell_us(account: Account, tenant: Tenant, c: Change, now: datetime) -> DiaryEntry:
+    with transaction.atomic(), acting_as(tenant_actor(tenant)):
+        return _tell_us(account, tenant, c, now)
+
+
+def _tell_us(account: Account, tenant: Tenant, c: Change, now: datetime) -> DiaryEntry:
     words = KINDS[c.kind][1]
     note = f"{tenant.full_name} told us online: {words}."
     if c.kind == "benefit_claim":
@@ -58,15 +62,14 @@ def tell_us(account: Account, tenant: Tenant, c: Change, now: datetime) -> Diary
         source=DiaryEntry.Source.TENANT,
     )
     if c.kind == "benefit_claim" and c.claimed_on is not None:
-        with acting_as(tenant_actor(tenant)):
-            Flag.objects.create(
-                account=account,
-                type=Flag.Type.BENEFIT_CLAIM_PENDING,
-                starts_on=c.claimed_on,
-                ends_on=c.claimed_on + timedelta(days=CLAIM_FLAG_DAYS - 1),
-                note=f"{BENEFITS[c.benefit]} claim the tenant told us of online; end it when"
-                " the claim is decided.",
-            )
+        Flag.objects.create(
+            account=account,
+            type=Flag.Type.BENEFIT_CLAIM_PENDING,
+            starts_on=c.claimed_on,
+            ends_on=c.claimed_on + timedelta(days=CLAIM_FLAG_DAYS - 1),
+            note=f"{BENEFITS[c.benefit]} claim the tenant told us of online; end it when"
+            " the claim is decided.",
+        )
     record(
         "selfservice.told_us",
         object_type="ledger.Account",
@@ -82,7 +85,8 @@ def save_contact(tenant: Tenant, field: str, value: str) -> None:
         raise ValueError(field)
     before = getattr(tenant, field)
     setattr(tenant, field, value)
-    tenant.save(update_fields=[field])
+    with acting_as(tenant_actor(tenant)):
+        tenant.save(update_fields=[field])
     record(
         "selfservice.contact_changed",
         object_type="portfolio.Tenant",

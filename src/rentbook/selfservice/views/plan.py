@@ -16,10 +16,12 @@ from django.utils import timezone
 from rentbook.arrangements import offers, proposals, services, statements
 from rentbook.arrangements.models import Statement
 from rentbook.arrangements.schedules import FREQUENCY_LABELS, Frequency, Rule
+from rentbook.audit.services import acting_as
 from rentbook.benefits.facts import expected_for
 from rentbook.ledger.balances import account_position
 from rentbook.ledger.models import PaymentMethod
 from rentbook.money import format_plain, format_pounds
+from rentbook.selfservice.codes import tenant_actor
 from rentbook.selfservice.session import tenant_required
 from rentbook.selfservice.views.forms import FormErrors, read_int, read_money
 from rentbook.web.forms import DateField
@@ -86,10 +88,11 @@ def budget(request: HttpRequest) -> HttpResponse:
         if not errors and not any(amounts.get(i) for i in income):
             errors.add("earnings", "Enter the money your household has coming in each month")
         if not errors:
-            s = services.record_statement(
-                signed.account, today, amounts, adults=adults, children=children,
-                note=f"From {signed.tenant.full_name}, online",
-            )  # fmt: skip
+            with acting_as(tenant_actor(signed.tenant)):
+                s = services.record_statement(
+                    signed.account, today, amounts, adults=adults, children=children,
+                    note=f"From {signed.tenant.full_name}, online",
+                )  # fmt: skip
             request.session[STATEMENT_KEY] = s.pk
             return redirect("selfservice:plan-offer")
     sections = [
@@ -162,11 +165,12 @@ def offer(request: HttpRequest) -> HttpResponse:
             blocking = {offers.NOTHING_OWED, offers.NO_INSTALMENT, offers.BAD_TERMS}
             can_send = not any(x.code in blocking for x in checked.findings)
             if can_send and (checked.meets_rules or request.POST.get("anyway") == "yes"):
-                p = proposals.submit(
-                    account, signed.tenant, st, rule=rule, offer=checked,
-                    first_payment=first.value, payment_method=values["method"],
-                    arrears=arrears, note=values["note"], now=timezone.now(),
-                )  # fmt: skip
+                with acting_as(tenant_actor(signed.tenant)):
+                    p = proposals.submit(
+                        account, signed.tenant, st, rule=rule, offer=checked,
+                        first_payment=first.value, payment_method=values["method"],
+                        arrears=arrears, note=values["note"], now=timezone.now(),
+                    )  # fmt: skip
                 request.session.pop(STATEMENT_KEY, None)
                 request.session["_rentbook_plan_sent"] = p.pk
                 return redirect("selfservice:plan-sent")
