@@ -58,7 +58,7 @@ def test_a_monthly_direct_debit_on_a_day_of_the_month(tenant_client, tenant_acco
      ({"name": ""}, "name", b"Enter the name on the bank account"),
      ({"sole": "no"}, "sole", b"call us for a paper form"),
      ({"frequency": "yearly"}, "frequency", b"Select how often to pay"),
-     ({"frequency": "monthly", "day": "31"}, "day", b"from 1 to 28"),
+     ({"frequency": "monthly", "day": "32"}, "day", b"from 1 to 31"),
      ({"amount": "0"}, "amount", b"more than"),],
 )  # fmt: skip
 def test_bad_details_are_named_and_nothing_is_made(tenant_client, change, field, words):
@@ -66,6 +66,10 @@ def test_bad_details_are_named_and_nothing_is_made(tenant_client, change, field,
     assert r.status_code == 400 and words in r.content
     assert f'href="#{field}"'.encode() in r.content
     assert not Mandate.objects.exists()
+
+
+def test_a_monthly_direct_debit_on_the_31st_falls_on_shorter_months_last_day():
+    assert first_collection("monthly", 31, date(2027, 1, 25)) == date(2027, 2, 28)
 
 
 def test_first_collection_falls_after_the_notice_period_on_the_chosen_day():

@@ -34,7 +34,7 @@ class SignUp:
     sort_code: str
     account_number: str
     frequency: str
-    collection_day: int  # monthly: 1 to 28; otherwise the weekday, 0 Monday
+    collection_day: int  # monthly: 1 to 31 (the last day in shorter months); else weekday, 0 Monday
     amount: int
 
 

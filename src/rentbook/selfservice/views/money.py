@@ -138,8 +138,8 @@ def _read_dd(data, errors: FormErrors) -> dict:  # type: ignore[no-untyped-def]
     if values["frequency"] not in Frequency.values:
         errors.add("frequency", "Select how often to pay")
     elif values["frequency"] == Frequency.MONTHLY:
-        if not values["day"].isdigit() or not 1 <= int(values["day"]) <= 28:
-            errors.add("day", "Day of the month must be a number from 1 to 28")
+        if not values["day"].isdigit() or not 1 <= int(values["day"]) <= 31:
+            errors.add("day", "Day of the month must be a number from 1 to 31")
     elif values["weekday"] not in {str(i) for i in range(7)}:
         errors.add("weekday", "Select the day of the week to pay")
     amount = read_money(errors, "amount", values["amount"], "Amount each time", required=True)
