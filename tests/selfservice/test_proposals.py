@@ -43,6 +43,8 @@ def test_a_proposal_within_the_rules_goes_to_the_officer_who_accepts_it(
     assert p.statement.lines.get(item="earnings").monthly == 150_000
     assert DiaryEntry.objects.get(code="OLP").source == "tenant"
     officer = client_for(Role.INCOME_OFFICER)
+    case = officer.get(f"/accounts/{tenant_account.reference}/")
+    assert f'href="/proposals/{p.pk}/"'.encode() in case.content
     tray = officer.get("/proposals/?view=all")
     assert f'data-testid="proposal-{p.pk}"'.encode() in tray.content
     r = officer.post(f"/proposals/{p.pk}/", {"action": "accept", "reply": ""})

@@ -462,7 +462,9 @@ def arrangement_context(a: Arrangement, as_of: date) -> dict[str, Any]:
 def account_arrangement(account: Account, as_of: date) -> dict[str, Any]:
     """For the account page: the latest arrangement, if any."""
     a = Arrangement.objects.filter(account=account).order_by("-start", "-id").first()
-    return {"arr": arrangement_context(a, as_of)} if a is not None else {"arr": None}
+    # a plan the tenant proposed online, waiting for an officer (web/views/tenant_proposals.py)
+    waiting = account.proposals.filter(status="pending").first()
+    return {"arr": arrangement_context(a, as_of) if a is not None else None, "proposal": waiting}
 
 
 def arrangement_page(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
