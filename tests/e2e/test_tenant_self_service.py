@@ -35,8 +35,14 @@ def narrow(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
+    assert not refused, f"the content security policy refused: {refused}"
 
 
 def test_a_tenant_pays_sets_up_a_direct_debit_and_proposes_a_plan_an_officer_accepts(
