@@ -243,6 +243,8 @@ RENTBOOK_PAY_API_KEY = os.environ.get("RENTBOOK_PAY_API_KEY", "")
 RENTBOOK_PAY_BASE_URL = os.environ.get(
     "RENTBOOK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk"
 )
+# The signing secret of GOV.UK Pay's webhook to /my-rent/pay/webhook/ (empty: no webhook).
+RENTBOOK_PAY_WEBHOOK_SECRET = os.environ.get("RENTBOOK_PAY_WEBHOOK_SECRET", "")
 # A tenant's sign-in ends after this long without a request, and after this long in any case.
 SELFSERVICE_IDLE_SECONDS = envint("SELFSERVICE_IDLE_SECONDS", 15 * 60)
 SELFSERVICE_MAX_SECONDS = envint("SELFSERVICE_MAX_SECONDS", 2 * 60 * 60)

@@ -160,3 +160,51 @@ def test_gov_uk_pay_needs_its_key(settings):
     settings.RENTBOOK_PAY_API_KEY = ""
     with pytest.raises(pay.PayError, match="RENTBOOK_PAY_API_KEY"):
         pay.GovUkPay()
+
+
+def _signed(body: bytes, secret: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def test_gov_uk_pays_webhook_posts_a_paid_payment_once_with_the_return(
+    client, tenant_account, monkeypatch, settings
+):
+    """The webhook and the tenant's return both confirm the payment: it posts once."""
+    import json
+
+    from django.utils import timezone
+
+    settings.RENTBOOK_PAY_BACKEND = "govuk-pay"
+    settings.RENTBOOK_PAY_API_KEY = "api_test_key"
+    settings.RENTBOOK_PAY_WEBHOOK_SECRET = "whsec"
+    tenant = tenant_account.tenancy.tenants.get(first_name="Ada")
+    p = CardPayment.objects.create(
+        account=tenant_account, tenant=tenant, amount=3_000, token="t-1", provider="govuk-pay",
+        provider_id="pay-abc", state="started", created_at=timezone.now(),
+    )  # fmt: skip
+    monkeypatch.setattr(
+        pay.GovUkPay, "state", lambda self, pid: pay.PayState("success", True, 3_000)
+    )
+    body = json.dumps({"event_type": "card_payment_succeeded", "resource_id": "pay-abc",
+                       "resource_type": "payment"}).encode()  # fmt: skip
+    url = "/my-rent/pay/webhook/"
+    kind = "application/json"
+    assert client.post(url, body, content_type=kind).status_code == 403  # unsigned
+    bad = {"HTTP_PAY_SIGNATURE": _signed(body, "other")}
+    assert client.post(url, body, content_type=kind, **bad).status_code == 403
+    good = {"HTTP_PAY_SIGNATURE": _signed(body, "whsec")}
+    assert client.post(url, body, content_type=kind, **good).status_code == 200
+    assert client.post(url, body, content_type=kind, **good).status_code == 200  # sent again
+    payments.confirm(CardPayment.objects.get(pk=p.pk))  # and the tenant comes back
+    assert Transaction.objects.filter(account=tenant_account, amount=-3_000).count() == 1
+
+
+def test_the_webhook_is_off_without_its_secret(client, settings):
+    settings.RENTBOOK_PAY_WEBHOOK_SECRET = ""
+    assert (
+        client.post("/my-rent/pay/webhook/", b"{}", content_type="application/json").status_code
+        == 404
+    )

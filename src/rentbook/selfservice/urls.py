@@ -20,6 +20,7 @@ urlpatterns = [
     path("pay/", money.pay_page, name="pay"),
     path("pay/return/<str:token>/", money.pay_return, name="pay-return"),
     path("pay/fake/<str:payment_id>/", money.fake_pay, name="fake-pay"),
+    path("pay/webhook/", money.pay_webhook, name="pay-webhook"),
     path("direct-debit/", money.direct_debit_page, name="direct-debit"),
     path("direct-debit/check/", money.direct_debit_check, name="direct-debit-check"),
     path("direct-debit/done/", money.direct_debit_done, name="direct-debit-done"),

@@ -3,12 +3,18 @@ Both enter rentbook through the import door (selfservice/door.py)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from rentbook.arrangements.schedules import WEEKDAYS
 from rentbook.banking import details
@@ -243,3 +249,37 @@ def direct_debit_done(request: HttpRequest) -> HttpResponse:
         "selfservice/dd_done.html",
         {"m": m, "notice_days": settings.RENTBOOK_DD_NOTICE_DAYS},
     )
+
+
+# ---- GOV.UK Pay's webhook ----------------------------------------------------------------------
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def pay_webhook(request: HttpRequest) -> HttpResponse:
+    """GOV.UK Pay's message that a payment's state changed (a tenant may never come back to
+    the return page). Signed with the webhook's secret (the ``Pay-Signature`` header, an
+    HMAC-SHA256 of the body); the body is trusted only for the payment's id: its state is
+    then asked of the API, as on the tenant's return, and posted once."""
+    secret = settings.RENTBOOK_PAY_WEBHOOK_SECRET
+    if not secret:
+        raise Http404("No webhook is set up")
+    given = request.headers.get("Pay-Signature", "")
+    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(given, expected):
+        return HttpResponse("signature does not match", status=403)
+    try:
+        payment_id = str(json.loads(request.body)["resource_id"])
+    except (ValueError, KeyError, TypeError):
+        return HttpResponse("no resource_id", status=400)
+    p = CardPayment.objects.filter(provider=pay.GovUkPay.name, provider_id=payment_id).first()
+    if p is None:
+        return HttpResponse("not a payment of ours", status=200)
+    try:
+        payments.confirm(p)
+    except pay.PayError:
+        return HttpResponse("GOV.UK Pay could not be asked: send it again", status=503)
+    except (payments.PaymentError, door.DoorRefused) as e:
+        return HttpResponse(f"not posted: {e}", status=200)
+    return HttpResponse("ok", status=200)
