@@ -33,7 +33,7 @@ def test_credit_and_up_to_date_are_said_plainly(tenant_client, tenant_account):
 
 def test_rent_free_weeks_are_named(settings):
     settings.RENTBOOK_RENT_FREE_WEEKS = "christmas=2"
-    weeks = upcoming(10_000, date(2026, 12, 7))
+    weeks = upcoming([(date(2020, 4, 6), None, 10_000)], date(2026, 12, 7))
     free = [w.starts for w in weeks if w.rent_free]
     assert free == [date(2026, 12, 21), date(2026, 12, 28)]
     assert all(w.charge == 10_000 for w in weeks if not w.rent_free)
@@ -143,3 +143,13 @@ def test_what_a_tenant_changes_is_audited_as_the_tenant(tenant_client, tenant_ac
     flag_events = AuditEvent.objects.filter(object_type__icontains="flag")
     assert flag_events.exists()
     assert {e.actor_name for e in flag_events} == {f"tenant {tenant.pk} (online)"}
+
+
+def test_a_rent_change_already_set_shows_from_its_week(settings):
+    settings.RENTBOOK_RENT_FREE_WEEKS = ""
+    lines = [(date(2020, 4, 6), date(2027, 4, 4), 10_000), (date(2027, 4, 5), None, 10_700),
+             (date(2026, 1, 5), None, 1_250)]  # fmt: skip
+    weeks = upcoming(lines, date(2027, 3, 22))
+    assert [(w.starts, w.charge) for w in weeks[:3]] == [
+        (date(2027, 3, 29), 11_250), (date(2027, 4, 5), 11_950), (date(2027, 4, 12), 11_950)
+    ]  # fmt: skip

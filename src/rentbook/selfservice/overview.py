@@ -63,13 +63,22 @@ def arrears_words(p: Position) -> str:
     return "This is rent arrears: please pay it, or tell us what you can afford."
 
 
-def upcoming(weekly_charge: int, today: date, weeks: int = WEEKS_AHEAD) -> list[Week]:
+#: A charge line as the weeks ahead read it: (from, to or None, pence a collection week).
+Line = tuple[date, date | None, int]
+
+
+def upcoming(lines: list[Line], today: date, weeks: int = WEEKS_AHEAD) -> list[Week]:
+    """The rent of each of the next ``weeks`` weeks from the charge lines in force on each
+    week's Monday (so a rent change already set shows from its week), rent-free weeks named."""
     rule = RentFreeRule.parse(settings.RENTBOOK_RENT_FREE_WEEKS)
     monday = week_start(today) + timedelta(days=7)
     out = []
     for _ in range(weeks):
         free = rent_year(rent_year_of(monday), rule).is_free(monday)
-        out.append(Week(monday, 0 if free else weekly_charge, free))
+        charge = sum(
+            a for start, end, a in lines if start <= monday and (end is None or end >= monday)
+        )
+        out.append(Week(monday, 0 if free else charge, free))
         monday += timedelta(days=7)
     return out
 
@@ -97,7 +106,12 @@ def overview(account: Account, today: date) -> Overview:
         position=position,
         balance_words=balance_words(position),
         arrears_words=arrears_words(position),
-        weeks=upcoming(position.weekly_charge, today),
+        weeks=upcoming(
+            list(
+                account.charge_lines.values_list("effective_from", "effective_to", "weekly_amount")
+            ),
+            today,
+        ),
         arrangement=arrangement,
         proposal=TenantProposal.objects.filter(account=account).first(),
         messages=letters(account)[:5],
