@@ -95,6 +95,8 @@ def test_recording_an_action_puts_it_in_the_diary_newest_first(
         },
     )
     assert first.status_code == 302 and first["Location"] == page(account)
+    # a minute ago, not a fixed early time, which is still to come just after midnight
+    done = now - timedelta(minutes=1)
     client.post(
         url,
         {
@@ -102,8 +104,8 @@ def test_recording_an_action_puts_it_in_the_diary_newest_first(
             "recommendation_id": str(recommended.pk),
             "outcome": "Posted",
             "note": "Sent first class",
-            **date_fields("done", now.date()),
-            "done-time": "00:01",
+            **date_fields("done", done.date()),
+            "done-time": done.strftime("%H:%M"),
         },
     )
     entries = list(DiaryEntry.objects.filter(account=account))
