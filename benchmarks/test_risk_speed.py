@@ -24,7 +24,7 @@ from benchmarks.conftest import RENTBOOK, ROOT, fresh_sqlite, record_result, run
 from benchmarks.test_page_speed import with_cases
 from benchmarks.test_run_speed import AS_OF, END, loaded
 
-SEEDS = (2027, 2028)
+SEEDS = (2027, 2028, 2029, 2030)
 BACKTEST_TENANCIES = int(os.environ.get("BENCH_RISK_TENANCIES", "5000"))
 AUC_TARGET = 0.80
 FEWER_CONTACTS_TARGET = 0.30
