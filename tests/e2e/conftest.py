@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A page of the live site, under its content security policy: a test fails if the
-    browser refused anything the policy forbids."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+@contextmanager
+def policed_page(browser, base_url: str, **options):  # type: ignore[no-untyped-def]
+    """A page of the live site (``options`` for its browser context, such as a viewport),
+    under its content security policy: fails if the browser refused anything it forbids."""
+    context = browser.new_context(base_url=base_url, locale="en-GB", **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     refused: list[str] = []
@@ -49,6 +50,12 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not refused, f"the content security policy refused: {refused}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with policed_page(browser, live_server.url) as p:
+        yield p
 
 
 def check_accessibility(page, *, strict: bool = False) -> None:

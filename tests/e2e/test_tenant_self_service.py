@@ -15,7 +15,7 @@ from rentbook.portfolio.models import Role
 from ..selfservice.conftest import last_code, make_tenant_account
 from ..selfservice.conftest import sent_codes as sent_codes  # a fixture
 from ..web.conftest import PASSWORD
-from .conftest import check_accessibility
+from .conftest import check_accessibility, policed_page
 from .pages import SignInPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,19 +30,8 @@ def _check(page) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def narrow(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", viewport={"width": 320, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    yield page
-    context.close()
-    assert not refused, f"the content security policy refused: {refused}"
+    with policed_page(browser, live_server.url, viewport={"width": 320, "height": 900}) as p:
+        yield p
 
 
 def test_a_tenant_pays_sets_up_a_direct_debit_and_proposes_a_plan_an_officer_accepts(

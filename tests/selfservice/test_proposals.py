@@ -92,7 +92,7 @@ def test_an_offer_of_nothing_towards_the_arrears_cannot_be_sent(tenant_client):
 def test_a_budget_with_no_income_is_refused_with_its_reason(tenant_client):
     r = tenant_client.post("/my-rent/payment-plan/", {"adults": "1", "children": "0", "food": "x"})
     assert r.status_code == 400
-    assert b"Living costs" in r.content and b"must be an amount of money" in r.content
+    assert b"Living costs" in r.content and b"must be an amount, like 120.50" in r.content
 
 
 def test_an_officer_declines_with_a_reply_the_tenant_sees(tenant_client, client_for):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from rentbook.arrangements.schedules import (
-    FREQUENCY_LABELS,
     PER_YEAR,
     Frequency,
     Rule,
@@ -150,7 +149,3 @@ def check_offer(
             )
         )
     return Offer(instalment, charge, len(plan), clears, least, tuple(findings))
-
-
-def frequency_words(f: Frequency) -> str:
-    return FREQUENCY_LABELS[f].lower()

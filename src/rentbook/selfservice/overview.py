@@ -114,7 +114,7 @@ def overview(account: Account, today: date) -> Overview:
         ),
         arrangement=arrangement,
         proposal=TenantProposal.objects.filter(account=account).first(),
-        messages=letters(account)[:5],
+        messages=list(sent_to(account).order_by("-created_at", "-id")[:5]),
     )
 
 

@@ -14,7 +14,7 @@ from rentbook.audit.services import record
 from rentbook.ledger.models import Account
 from rentbook.portfolio.models import Tenancy, Tenant
 from rentbook.selfservice import codes, session
-from rentbook.selfservice.views.forms import FormErrors
+from rentbook.web.views.cases import FormErrors
 
 
 def _client(request: HttpRequest) -> str:

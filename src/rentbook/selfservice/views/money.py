@@ -23,7 +23,8 @@ from rentbook.money import format_plain
 from rentbook.selfservice import direct_debit, door, pay, payments
 from rentbook.selfservice.models import CardPayment, FakePayment
 from rentbook.selfservice.session import tenant_required
-from rentbook.selfservice.views.forms import FormErrors, read_money
+from rentbook.web.views.arrangements import read_money
+from rentbook.web.views.cases import FormErrors
 
 
 @tenant_required
@@ -37,7 +38,7 @@ def pay_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         amount_text = request.POST.get("amount", "").strip()
-        amount = read_money(errors, "amount", amount_text, "Amount to pay", required=True)
+        amount = read_money(errors, "amount", amount_text, "amount to pay", required=True)
         if amount is not None and not errors:
             try:
                 payments.check_amount(amount)
@@ -148,7 +149,7 @@ def _read_dd(data, errors: FormErrors) -> dict:  # type: ignore[no-untyped-def]
             errors.add("day", "Day of the month must be a number from 1 to 31")
     elif values["weekday"] not in {str(i) for i in range(7)}:
         errors.add("weekday", "Select the day of the week to pay")
-    amount = read_money(errors, "amount", values["amount"], "Amount each time", required=True)
+    amount = read_money(errors, "amount", values["amount"], "amount each time", required=True)
     if amount is not None and amount <= 0:
         errors.add("amount", "Amount each time must be more than £0")
     values["pence"] = amount or 0

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from rentbook.ledger.statements import account_statement
 from rentbook.selfservice import overview, pay
 from rentbook.selfservice.direct_debit import active_mandate
 from rentbook.selfservice.session import tenant_required
-from rentbook.web.views.statements import statement_period, write_csv
+from rentbook.web.views.statements import chosen_statement, csv_response, pdf_response
 
 
 @tenant_required
@@ -38,12 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _statement(request: HttpRequest):  # type: ignore[no-untyped-def]
     account = request.tenant.account  # type: ignore[attr-defined]
-    as_of = timezone.localdate()
-    start, end, errors = statement_period(request, as_of)
-    statement = None
-    if not errors:
-        statement = account_statement(account, start=start.value, end=end.value or as_of)
-    return account, start, end, errors, statement
+    return (account, *chosen_statement(request, account))
 
 
 @tenant_required
@@ -74,10 +67,7 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
     _, _, _, errors, statement = _statement(request)
     if statement is None:
         return HttpResponse("; ".join(f.error for f in errors), status=400)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "csv")}"'
-    write_csv(response, statement)
-    return response
+    return csv_response(statement, _filename(statement, "csv"))
 
 
 @tenant_required
@@ -85,26 +75,7 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
     account, _, _, errors, statement = _statement(request)
     if statement is None:
         return HttpResponse("; ".join(f.error for f in errors), status=400)
-    html = render_to_string(
-        "web/statement_pdf.html",
-        {
-            "account": account,
-            "tenants": list(account.tenancy.tenants.all()),
-            "property": account.tenancy.property,
-            "statement": statement,
-            "printed_on": timezone.localdate(),
-        },
-        request=request,
-    )
-    from rentbook.web import pdf
-
-    try:
-        body = pdf.html_to_pdf(html)
-    except pdf.PdfTimeout:
-        return HttpResponse("The PDF took too long to make. Choose a shorter period.", status=503)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "pdf")}"'
-    return response
+    return pdf_response(request, account, statement, _filename(statement, "pdf"))
 
 
 @tenant_required

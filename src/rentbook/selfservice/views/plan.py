@@ -23,8 +23,9 @@ from rentbook.ledger.models import PaymentMethod
 from rentbook.money import format_plain, format_pounds
 from rentbook.selfservice.codes import tenant_actor
 from rentbook.selfservice.session import tenant_required
-from rentbook.selfservice.views.forms import FormErrors, read_int, read_money
 from rentbook.web.forms import DateField
+from rentbook.web.views.arrangements import read_count, read_money
+from rentbook.web.views.cases import FormErrors
 
 #: The statement's items as a tenant is asked them: (label, hint).
 ASK: dict[str, tuple[str, str]] = {
@@ -77,11 +78,11 @@ def budget(request: HttpRequest) -> HttpResponse:
         values["rent"] = format_plain(position.weekly_charge * 52 // 12)
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip()[:20] for k in [*items, "adults", "children"]}
-        adults = read_int(errors, "adults", values["adults"], "Adults", 1, 20)
-        children = read_int(errors, "children", values["children"], "Children", 0, 20)
+        adults = read_count(errors, "adults", values["adults"], "Adults", 1, 20)
+        children = read_count(errors, "children", values["children"], "Children", 0, 20)
         amounts = {}
         for item in items:
-            amount = read_money(errors, item, values[item], ASK[item][0])
+            amount = read_money(errors, item, values[item], ASK[item][0].lower())
             if amount:
                 amounts[item] = amount
         income = [i for s, i, _ in statements.ITEMS if s == statements.INCOME]
@@ -137,7 +138,7 @@ def offer(request: HttpRequest) -> HttpResponse:
         if f not in {v for v, _ in OFFER_FREQUENCIES}:
             errors.add("frequency", "Select how often you will pay")
         amount = read_money(
-            errors, "amount", values["amount"], "Amount towards what you owe", required=True
+            errors, "amount", values["amount"], "amount towards what you owe", required=True
         )
         if values["method"] not in {v for v, _ in METHODS}:
             errors.add("method", "Select how you will pay")

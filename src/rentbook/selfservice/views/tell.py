@@ -13,8 +13,8 @@ from rentbook.selfservice import changes, codes
 from rentbook.selfservice.codes import Route, mask_email, mask_mobile
 from rentbook.selfservice.models import SignInCode
 from rentbook.selfservice.session import tenant_required
-from rentbook.selfservice.views.forms import FormErrors
 from rentbook.web.forms import DateField
+from rentbook.web.views.cases import FormErrors
 
 
 @tenant_required

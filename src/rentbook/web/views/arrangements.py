@@ -52,7 +52,7 @@ SECTION_TITLES = {
 }
 
 
-def _money(
+def read_money(
     errors: FormErrors, field: str, text: str, label: str, *, required: bool = False
 ) -> int | None:
     if not text:
@@ -70,7 +70,7 @@ def _money(
     return value
 
 
-def _count(errors: FormErrors, field: str, text: str, label: str, low: int, high: int) -> int:
+def read_count(errors: FormErrors, field: str, text: str, label: str, low: int, high: int) -> int:
     if not text.isdigit() or not low <= int(text) <= high:
         errors.add(field, f"{label} must be a whole number from {low} to {high}")
         return low
@@ -99,11 +99,11 @@ def income_expenditure(request: HttpRequest, reference: str) -> HttpResponse:
             errors.add("taken-day", "Date of the statement must be today or in the past")
             taken.error = "Date of the statement must be today or in the past"
             taken.error_parts = {"day", "month", "year"}
-        adults = _count(errors, "adults", values["adults"], "Adults", 1, 20)
-        children = _count(errors, "children", values["children"], "Children", 0, 20)
+        adults = read_count(errors, "adults", values["adults"], "Adults", 1, 20)
+        children = read_count(errors, "children", values["children"], "Children", 0, 20)
         amounts = {}
         for _, item, label in statements.ITEMS:
-            amount = _money(errors, item, values[item], label.lower())
+            amount = read_money(errors, item, values[item], label.lower())
             if amount:
                 amounts[item] = amount
         if (
@@ -245,7 +245,7 @@ def _read_terms(data: Any, today: date, *, choosing: bool) -> TermsForm:
         )
     if values["payment_method"] not in PaymentMethod.values:
         errors.add("payment_method", "Select how the tenant will pay")
-    lump = _money(errors, "lump_sum", values["lump_sum"], "the lump sum") or 0
+    lump = read_money(errors, "lump_sum", values["lump_sum"], "the lump sum") or 0
     form.lump_sum = lump
     if lump and lump_on.error:
         errors.add("lump-day", lump_on.error)
@@ -258,8 +258,8 @@ def _read_terms(data: Any, today: date, *, choosing: bool) -> TermsForm:
             "Lump sum date must be today or in the future",
             {"day", "month", "year"},
         )
-    days = _count(errors, "tolerance_days", values["tolerance_days"], "Days of grace", 0, 28)
-    pence = _money(errors, "tolerance_pounds", values["tolerance_pounds"], "the tolerance") or 0
+    days = read_count(errors, "tolerance_days", values["tolerance_days"], "Days of grace", 0, 28)
+    pence = read_money(errors, "tolerance_pounds", values["tolerance_pounds"], "the tolerance") or 0
     form.tolerance = Tolerance(days, pence)
     if freq in Frequency._value2member_map_ and not {"frequency", "nth", "day_of_month"} & set(
         errors.by_id
@@ -286,13 +286,13 @@ def _read_terms(data: Any, today: date, *, choosing: bool) -> TermsForm:
         if not values["choice"]:
             errors.add("choice", "Select an instalment, or set your own")
         elif values["choice"] == "own":
-            form.instalment = _money(
+            form.instalment = read_money(
                 errors, "own_amount", values["own_amount"], "the instalment", required=True
             )
             if form.instalment == 0:
                 errors.add("own_amount", "The instalment must be more than £0.00")
         else:
-            form.instalment = _money(errors, "choice", values["choice"], "the instalment")
+            form.instalment = read_money(errors, "choice", values["choice"], "the instalment")
     return form
 
 

@@ -42,12 +42,18 @@ def _statement(request: HttpRequest, reference: str):  # type: ignore[no-untyped
     account = get_object_or_404(
         Account.objects.select_related("tenancy__property"), reference=reference
     )
+    return (account, *chosen_statement(request, account))
+
+
+def chosen_statement(request: HttpRequest, account: Account):  # type: ignore[no-untyped-def]
+    """The period the request chose (or the default), any fields in error, and the account's
+    statement for it (None while a field is in error)."""
     as_of = timezone.localdate()
     start, end, errors = statement_period(request, as_of)
     statement = None
     if not errors:
         statement = account_statement(account, start=start.value, end=end.value or as_of)
-    return account, start, end, errors, statement
+    return start, end, errors, statement
 
 
 def statement_page(request: HttpRequest, reference: str) -> HttpResponse:
@@ -81,8 +87,13 @@ def statement_csv(request: HttpRequest, reference: str) -> HttpResponse:
     _, _, _, errors, statement = _statement(request, reference)
     if statement is None:
         return HttpResponse("; ".join(f.error for f in errors), status=400)
+    return csv_response(statement, _filename(statement, "csv"))
+
+
+def csv_response(statement: Statement, filename: str) -> HttpResponse:
+    """The statement as a CSV download (the staff's and the tenant's)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     write_csv(response, statement)
     return response
 
@@ -119,6 +130,13 @@ def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     account, _, _, errors, statement = _statement(request, reference)
     if statement is None:
         return HttpResponse("; ".join(f.error for f in errors), status=400)
+    return pdf_response(request, account, statement, _filename(statement, "pdf"))
+
+
+def pdf_response(
+    request: HttpRequest, account: Account, statement: Statement, filename: str
+) -> HttpResponse:
+    """The statement as a PDF download (the staff's and the tenant's)."""
     html = render_to_string(
         "web/statement_pdf.html",
         {
@@ -141,5 +159,5 @@ def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
             "The PDF took too long to make. Choose a shorter period and try again.", status=503
         )
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
