@@ -7,11 +7,13 @@ arrangement_review, arrangement_could_pay_more.
 arrangements it replaced (``prior_breaches``, fixed when it was set up), so renegotiating a
 broken arrangement does not wipe the count the policies use for "broken a second time".
 
-The same rule as breach.assess, vectorised: three SQL queries (the latest arrangement of each
-open account; that account's ledger balance before the arrangement began and its movements by
-day since), then Polars builds each schedule's payments that have come due, the checks on
-each payment's date + the tolerance and on the as-of day, and the state and breach count from
-them. Nothing is read per account, and the answer depends only on the data and the as-of day.
+The same rule as breach.assess, vectorised: the latest arrangement of each open account is
+read in one query, then Polars builds each schedule's payments that have come due, the checks
+on each payment's date + the tolerance and on the as-of day, and the state and breach count
+from them (progress.py). The checks up to the run's ledger checkpoint are kept from the last
+run; only the days since are read, except for an arrangement new or changed since, which is
+worked out from its start (its balance then, and its movements by day since). Nothing is read
+per account, and the answer depends only on the data and the as-of day.
 
 The arrears run (engine/features.py) left-joins this frame on account_id; an account with
 no row has the facts missing (null), which the policies read as "nothing recorded".
@@ -28,7 +30,7 @@ from rentbook.arrangements.models import Arrangement, Kind, Statement
 from rentbook.arrangements.schedules import PERIOD_DAYS, Frequency
 from rentbook.ledger import positions
 from rentbook.ledger.calendar import week_start
-from rentbook.ledger.models import Transaction
+from rentbook.ledger.models import Checkpoint, Transaction
 from rentbook.ledger.positions import (
     Rows,
     as_text,
@@ -63,7 +65,8 @@ def _day(d: date) -> str:
     return f"DATE '{text}'" if connection.vendor == "postgresql" else f"'{text}'"
 
 
-def _latest(as_of: date, open_sql: str) -> str:
+def latest_sql(as_of: date, open_sql: str) -> str:
+    """SQL: account_id and start of each open account's latest arrangement begun by ``as_of``."""
     d = _day(as_of)
     return (
         f"SELECT account_id, MAX(start) AS start FROM {ARR}"
@@ -78,7 +81,7 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
         f"{as_text('ar.lump_sum_on')}, {as_text('ar.start')}, {as_text('ar.first_payment')},"
         " ar.tolerance_days, ar.tolerance_pence, ar.starting_balance, ar.prior_breaches,"
         f" {as_text('ar.review_on')}, {as_text('ar.cancelled_on')}, {as_text('st.taken_on')}"
-        f" FROM {ARR} ar JOIN ({_latest(as_of, open_sql)}) la"
+        f" FROM {ARR} ar JOIN ({latest_sql(as_of, open_sql)}) la"
         " ON la.account_id = ar.account_id AND la.start = ar.start"
         f" LEFT JOIN (SELECT account_id, MAX(taken_on) AS taken_on FROM {STMT}"
         f" WHERE taken_on <= {_day(as_of)} GROUP BY account_id) st"
@@ -113,52 +116,21 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
     return frame.sort("account_id", "id").unique("account_id", keep="last")
 
 
-def read_balances(as_of: date, open_sql: str) -> pl.DataFrame:
-    """Per account with an arrangement: the balance before it began (day EPOCH), then the
-    balance at the end of each day with a movement from its start to ``as_of``.
+def assess(
+    arr: pl.DataFrame, as_of: date, open_sql: str, checkpoint: Checkpoint | None
+) -> pl.DataFrame:
+    """Per arrangement of ``arr``: the latest check's state (null: none yet), the breaches,
+    and the expected and actual balance at the latest check."""
+    from rentbook.arrangements import progress
 
-    The cost follows the rows since each arrangement began, not years of history: the
-    balance on ``as_of`` comes from the latest checkpoint plus the rows after it (as the run
-    reads it), the movements since the start by one index range per account, and the balance
-    before the start is the first less the second."""
-    d = _day(as_of)
-    latest = _latest(as_of, open_sql)
-    accounts = (
-        f"SELECT account_id AS id FROM {ARR} WHERE start <= {d}"
-        f" AND account_id IN ({open_sql}) GROUP BY account_id"
-    )
-    now = _balances_now(as_of, accounts)
-    if connection.vendor == "postgresql":
-        source = (
-            f"FROM ({latest}) la CROSS JOIN LATERAL (SELECT t.posted_on, t.amount FROM {TXN} t"
-            f" WHERE t.account_id = la.account_id AND t.posted_on >= la.start"
-            f" AND t.posted_on <= {d} OFFSET 0) t"
-        )
-    else:
-        source = (
-            f"FROM ({latest}) la CROSS JOIN {TXN} t ON t.account_id = la.account_id"
-            f" AND t.posted_on >= la.start AND t.posted_on <= {d}"
-        )
-    sql = (
-        f"SELECT la.account_id, {as_text('t.posted_on')}, SUM(t.amount) {source}"
-        " GROUP BY la.account_id, t.posted_on"
-    )
-    moves = query_frame(sql, [], {"account_id": pl.Int64(), "day": pl.Date(), "amount": pl.Int64()})
-    since = moves.group_by("account_id").agg(pl.col("amount").sum().alias("since"))
-    opening = now.join(since, on="account_id", how="left").select(
-        "account_id",
-        day=pl.lit(EPOCH, dtype=pl.Date),
-        amount=pl.col("balance") - pl.col("since").fill_null(0),
-    )
-    return (
-        pl.concat([opening, moves.select("account_id", "day", "amount")])
-        .sort("account_id", "day")
-        .with_columns(balance=pl.col("amount").cum_sum().over("account_id"))
-        .select("account_id", "day", "balance")
-    )
+    point, kept = progress.point_for(checkpoint, open_sql) if checkpoint else (None, None)
+    return progress.advance(
+        arr, point, kept, as_of, open_sql,
+        final=True, upto_id=None, balance_now=lambda accounts: balances_now(as_of, accounts),
+    ).drop("settled")  # fmt: skip
 
 
-def _balances_now(as_of: date, accounts: str) -> pl.DataFrame:
+def balances_now(as_of: date, accounts: str) -> pl.DataFrame:
     """account_id and balance on ``as_of`` for the accounts ``accounts`` selects."""
     checkpoint = checkpoints_before(week_start(as_of))
     if checkpoint is None:
@@ -271,105 +243,41 @@ def payments_due(arr: pl.DataFrame, last: pl.Expr) -> pl.DataFrame:
     return pl.concat([lump, instalments]).with_columns(pl.col("amount").cast(pl.Int64))
 
 
-def assess_all(arr: pl.DataFrame, balances: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Per arrangement: state, breaches, and the expected and actual balance on ``as_of``."""
-    if arr.height == 0:
-        return pl.DataFrame(
-            schema={
-                "id": pl.Int64(),
-                "state": pl.Utf8(),
-                "breaches": pl.Int64(),
-                "expected": pl.Int64(),
-                "actual": pl.Int64(),
-            }
-        )
-    cancelled = pl.col("cancelled_on").is_not_null() & (pl.col("cancelled_on") <= as_of)
-    arr = arr.with_columns(
-        last=pl.when(cancelled)
-        .then(pl.col("cancelled_on") - pl.duration(days=1))
-        .otherwise(pl.lit(as_of))
-    )
-    due = payments_due(arr, pl.col("last"))
-    final = arr.filter(pl.col("last") >= pl.col("start")).select(
-        "id", day=pl.col("last"), amount=pl.lit(0, dtype=pl.Int64)
-    )
-    starts = arr.select("id", "start", "account_id", "starting_balance", "tolerance_pence")
-    checks = (
-        pl.concat([due, final])
-        .group_by("id", "day")
-        .agg(pl.col("amount").sum())
-        .sort("id", "day")
-        .with_columns(counted=pl.col("amount").cum_sum().over("id"))
-        .join(starts, on="id")
-        .filter(pl.col("day") >= pl.col("start"))
-        .with_columns(expected=(pl.col("starting_balance") - pl.col("counted")).clip(0))
-        .sort("account_id", "day")
-    )
-    checks = checks.join_asof(
-        balances.sort("account_id", "day"),
-        on="day",
-        by="account_id",
-        strategy="backward",
-        check_sortedness=False,
-    ).with_columns(actual=pl.col("balance").fill_null(0))
-    state = (
-        pl.when(pl.col("actual") <= 0)
-        .then(pl.lit("completed"))
-        .when(pl.col("actual") > pl.col("expected") + pl.col("tolerance_pence"))
-        .then(pl.lit("breached"))
-        .otherwise(pl.lit("live"))
-    )
-    checks = checks.sort("id", "day").with_columns(state=state)
-    done = (pl.col("state") == "completed").cast(pl.Int64)
-    checks = checks.filter((done.cum_sum().over("id") - done) == 0)
-    prev = pl.col("state").shift(1).over("id").fill_null("live")
-    checks = checks.with_columns(
-        broke=((pl.col("state") == "breached") & (prev != "breached")).cast(pl.Int64)
-    )
-    out = checks.group_by("id").agg(
-        pl.col("state").last(),
-        pl.col("broke").sum().alias("breaches"),
-        pl.col("expected").last(),
-        pl.col("actual").last(),
-    )
-    return (
-        arr.select("id", "cancelled_on")
-        .join(out, on="id", how="left")
-        .with_columns(
-            state=pl.when(cancelled & (pl.col("state").fill_null("") != "completed"))
-            .then(pl.lit("cancelled"))
-            .otherwise(pl.col("state").fill_null("live")),
-            breaches=pl.col("breaches").fill_null(0).cast(pl.Int64),
-        )
-        .select("id", "state", "breaches", "expected", "actual")
-    )
-
-
 def run_facts(
-    as_of: date, open_sql: str, *, arrangements: pl.DataFrame | None = None
+    as_of: date,
+    open_sql: str,
+    *,
+    arrangements: pl.DataFrame | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> pl.DataFrame:
     """One row per open account (open_sql selects their ids) with an arrangement begun on or
     before as_of: account_id and the facts above, typed as policy/facts.py's SCHEMA.
-    ``arrangements``: read_arrangements(as_of, open_sql) when the caller has it already."""
+    ``arrangements``: read_arrangements(as_of, open_sql) when the caller has it already.
+    ``checkpoint``: the run's ledger checkpoint, whose progress point (progress.py) the
+    checks are folded on from; None: every arrangement is worked out from its start."""
     arr = read_arrangements(as_of, open_sql) if arrangements is None else arrangements
     if arr.height == 0:
         return pl.DataFrame(schema=FACT_SCHEMA)
-    result = assess_all(arr, read_balances(as_of, open_sql), as_of)
+    result = assess(arr, as_of, open_sql, checkpoint)
     frame = arr.join(result, on="id", how="left")
     stale = (
         pl.when(pl.col("taken_on").is_not_null())
         .then(pl.col("taken_on") < as_of - timedelta(days=STALE_DAYS))
         .otherwise(pl.col("start") < as_of - timedelta(days=STALE_DAYS))
     )
+    live = pl.col("state").fill_null("live") == "live"
+    cancelled = pl.col("cancelled_on").is_not_null() & (pl.col("cancelled_on") <= as_of)
     ahead = pl.col("actual") <= pl.col("expected") - AHEAD_INSTALMENTS * pl.col("instalment")
     return frame.select(
         "account_id",
         arrangement_type=pl.when(pl.col("kind") == Kind.COURT_ORDERED.value)
         .then(pl.lit("formal"))
         .otherwise(pl.lit("informal")),
-        arrangement_state=pl.col("state"),
+        arrangement_state=pl.when(cancelled & (pl.col("state").fill_null("") != "completed"))
+        .then(pl.lit("cancelled"))
+        .otherwise(pl.col("state").fill_null("live")),
         arrangement_start=pl.col("start"),
-        arrangement_breaches=pl.col("breaches") + pl.col("prior_breaches"),
+        arrangement_breaches=pl.col("breaches").fill_null(0) + pl.col("prior_breaches"),
         arrangement_review=pl.col("review_on"),
-        arrangement_could_pay_more=(pl.col("state") == "live") & (stale | ahead.fill_null(False)),
+        arrangement_could_pay_more=live & ~cancelled & (stale | ahead.fill_null(False)),
     ).cast(FACT_SCHEMA)  # type: ignore[arg-type]

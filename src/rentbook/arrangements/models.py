@@ -205,3 +205,51 @@ class TenantProposal(models.Model):
     @property
     def per_payment(self) -> int:
         return self.instalment + self.ongoing_charge
+
+
+class ProgressPoint(models.Model):
+    """Every arrangement's checks worked out up to a ledger checkpoint's day, so the weekly
+    run folds in only the days after it instead of re-reading each arrangement's whole
+    history (arrangements/progress.py). It holds what the ledger held at the checkpoint:
+    rows posted on or before ``as_at`` with ids up to ``through_id``."""
+
+    as_at = models.DateField()
+    through_id = models.BigIntegerField()
+    # the checkpoint's: where the rows posted after ``as_at`` begin (ledger/positions.py)
+    first_id_after = models.BigIntegerField(null=True)
+    made_at = models.DateTimeField(auto_now_add=True)
+    arrangements = models.IntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"arrangement progress as at {self.as_at}"
+
+
+class ArrangementProgress(models.Model):
+    """One arrangement's checks up to its point's day: the state of the latest check, the
+    breaches so far, and the balance then. ``terms`` are the schedule's terms as they were,
+    so an arrangement changed since is worked out again from its start."""
+
+    point = models.ForeignKey(ProgressPoint, on_delete=models.CASCADE, related_name="rows")
+    arrangement = models.ForeignKey(
+        Arrangement, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    terms = models.TextField()
+    balance = models.BigIntegerField(help_text="pence owed at the end of the point's day")
+    state = models.CharField(max_length=10, null=True, help_text="the latest check's; null: none")
+    breaches = models.IntegerField(default=0)
+    expected = models.BigIntegerField(null=True)
+    actual = models.BigIntegerField(null=True)
+    settled = models.BooleanField(help_text="completed, or cancelled with every check made")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["point", "arrangement"], name="one_progress_per_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"arrangement {self.arrangement_id} at {self.point_id}"

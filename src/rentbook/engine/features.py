@@ -185,17 +185,23 @@ def build_features(as_of: date, source: Source | None = None) -> pl.DataFrame:
         .otherwise(pl.col("flags"))
         .alias("flags")
     )
-    frame = _join_sources(frame, as_of, open_sql, arrangements)
+    frame = _join_sources(frame, as_of, open_sql, arrangements, source.checkpoint)
     keep = ["account_id", "patch_id", "reference", "ledger_benefit", "payment_method"]
     return frame.select(*keep, *[pl.col(n).cast(t) for n, t in SCHEMA.items()]).sort("account_id")
 
 
 def _join_sources(
-    frame: pl.DataFrame, as_of: date, open_sql: str, arrangements: pl.DataFrame
+    frame: pl.DataFrame,
+    as_of: date,
+    open_sql: str,
+    arrangements: pl.DataFrame,
+    checkpoint: Checkpoint | None,
 ) -> pl.DataFrame:
     for source in FACT_SOURCES:
         if source is arrangement_facts:  # with the arrangements the snapshot read already
-            facts = arrangement_facts(as_of, open_sql, arrangements=arrangements)
+            facts = arrangement_facts(
+                as_of, open_sql, arrangements=arrangements, checkpoint=checkpoint
+            )
         else:
             facts = source(as_of, open_sql)
         extra = [c for c in facts.columns if c != "account_id" and c not in frame.columns]

@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 import numpy as np
 import polars as pl
@@ -411,7 +412,17 @@ def store_checkpoint(
 ID_RANGE_SHARE = 0.2
 
 
-def first_id(checkpoint: Checkpoint) -> int | None:
+class Mark(Protocol):
+    """What a checkpoint (or anything folded from one) holds of the ledger: rows posted on or
+    before ``as_at`` with ids up to ``through_id``; those posted after ``as_at`` begin at id
+    ``first_id_after`` (None: there were none)."""
+
+    as_at: date
+    through_id: int
+    first_id_after: int | None
+
+
+def first_id(checkpoint: Mark) -> int | None:
     """Where the rows a checkpoint lacks begin, if reading them by id range is worth it."""
     start = checkpoint.first_id_after
     if start is None:
