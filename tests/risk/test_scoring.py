@@ -87,3 +87,33 @@ def test_each_target_scores_only_the_accounts_it_covers(trained):
         assert r.risk_scores["risk_arrears"]["score"] == r.risk
         assert r.risk_scores["risk_notice"]["model"] == "notice_in_13 v1"
         assert len(r.risk_scores["risk_arrears"]["x"]) == len(NAMES)
+
+
+def test_the_kept_inputs_are_the_models_inputs_as_json(trained):
+    """risk_scores is JSON text built column-wise: each covered account's score, model and
+    the feature values it was given (rounded to 4 places); a value that is not a finite
+    number is kept as null."""
+    import json
+
+    import numpy as np
+    import polars as pl
+
+    from rentbook.engine.features import build_features
+    from rentbook.risk import features
+    from rentbook.risk.scoring import _as_json, score
+    from rentbook.risk.targets import ARREARS
+
+    _ledger()
+
+    snapshot = build_features(AS_OF)
+    scored = score(snapshot, AS_OF)
+    f = features.from_snapshot(snapshot, AS_OF)
+    x = features.matrix(f, ARREARS.features)
+    for i, row in enumerate(scored.iter_rows(named=True)):
+        kept = json.loads(row["risk_scores"])[ARREARS.fact]
+        assert kept["score"] == row[ARREARS.fact]
+        assert kept["model_id"] == trained.pk and kept["model"] == f"{TARGET} v1"
+        assert kept["x"] == [round(float(v), 4) for v in x[i]]
+    odd = np.array([[1.23456, np.nan, np.inf, -0.5]])
+    text = _as_json("risk_arrears", trained, pl.Series([7]), odd)[0]
+    assert json.loads("{" + text + "}")["risk_arrears"]["x"] == [1.2346, None, None, -0.5]
