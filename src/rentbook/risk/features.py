@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
@@ -19,6 +19,10 @@ import polars as pl
 #: The outcome's window: (a) true arrears grow by two weeks of charge within 8 weeks.
 HORIZON_DAYS = 56
 GROWTH_WEEKS = 2
+#: days_since_contact for an account with no contact recorded
+NO_CONTACT = 1000.0
+#: contacts_13 counts the actions recorded in these 13 weeks before the day
+CONTACT_WINDOW = timedelta(days=91)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,23 @@ FEATURES: tuple[Feature, ...] = (
     Feature("dd_returned", 1, lambda v: "a Direct Debit came back unpaid recently" if v else ""),
     Feature("shortfall_weeks", 1, lambda v: f"a benefit shortfall of {v:.2f} weeks' rent a week"),
     Feature("month", 0, lambda v: f"the time of year (month {_n(v)})"),
+    Feature(
+        "technical_weeks",
+        0,
+        lambda v: f"{v:.1f} weeks of rent on their way (benefit or Direct Debit paid in arrears)",
+    ),
+    Feature(
+        "paid_this_week",
+        0,
+        lambda v: f"paid {v:.1f} weeks' rent this week" if v else "nothing paid yet this week",
+    ),
+    Feature(
+        "days_since_contact",
+        0,
+        lambda v: "no contact recorded" if v >= NO_CONTACT else f"last contacted {_n(v)} days ago",
+    ),
+    Feature("contacts_13", 0, lambda v: f"{_n(v)} contacts in the last 13 weeks"),
+    Feature("has_notice", 0, lambda v: "a notice has been served" if v else "no notice served"),
 )
 NAMES = tuple(f.name for f in FEATURES)
 BY_NAME = {f.name: f for f in FEATURES}
@@ -71,6 +92,14 @@ _KEPT = {
     "flags": pl.List(pl.String),
 }
 
+#: Read when the snapshot has them (a partial snapshot reads as nothing recorded).
+_OPTIONAL = {
+    "technical_arrears": pl.Int64,
+    "paid_this_week": pl.Int64,
+    "last_action_at": pl.Datetime("us"),
+    "actions": pl.List(pl.Struct({"code": pl.String, "at": pl.Datetime("us")})),
+}
+
 
 def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """``account_id``, ``true_arrears``, ``weekly_charge`` and each feature, from the run's
@@ -82,7 +111,9 @@ def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
         (pl.lit(as_of) - pl.col("dd_returned").dt.date()).dt.total_days() <= HORIZON_DAYS
     )
     missing = [
-        pl.lit(None, dtype=t).alias(n) for n, t in _KEPT.items() if n not in snapshot.columns
+        pl.lit(None, dtype=t).alias(n)
+        for n, t in {**_KEPT, **_OPTIONAL}.items()
+        if n not in snapshot.columns
     ]
     snapshot = snapshot.with_columns(missing) if missing else snapshot
     return snapshot.select(
@@ -106,6 +137,20 @@ def from_snapshot(snapshot: pl.DataFrame, as_of: date) -> pl.DataFrame:
         dd_returned=recent.cast(pl.Float64).fill_null(0.0),
         shortfall_weeks=(pl.col("hb_shortfall").cast(pl.Float64) / per_week).fill_null(0.0),
         month=pl.lit(float(as_of.month)),
+        technical_weeks=(pl.col("technical_arrears").cast(pl.Float64) / per_week).fill_null(0.0),
+        paid_this_week=(pl.col("paid_this_week").cast(pl.Float64) / per_week).fill_null(0.0),
+        days_since_contact=(pl.lit(as_of) - pl.col("last_action_at").dt.date())
+        .dt.total_days()
+        .cast(pl.Float64)
+        .fill_null(NO_CONTACT),
+        contacts_13=pl.col("actions")
+        .list.eval(
+            (pl.element().struct.field("at").dt.date() >= as_of - CONTACT_WINDOW).cast(pl.Int32)
+        )
+        .list.sum()
+        .cast(pl.Float64)
+        .fill_null(0.0),
+        has_notice=pl.col("notice_served").is_not_null().cast(pl.Float64),
     )
 
 
