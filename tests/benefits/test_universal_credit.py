@@ -107,3 +107,15 @@ def test_a_later_schedule_reporting_the_line_paid_posts_it_once(claimant, tmp_pa
     t = Transaction.objects.get(source="dwp")
     assert (t.amount, t.posted_on, t.method) == (-40_000, date(2026, 11, 28), "universal_credit")
     assert expected_for(claimant.pk, AS_OF) == {}
+
+
+def test_a_line_paid_after_the_day_was_still_coming_on_it(claimant, tmp_path):
+    """A past day's snapshot (the backtest's, the risk model's training) reads the schedule as
+    it stood that day: a line paid later was expected and unpaid then, so its arrears were
+    technical; from the day it was paid, it is not expected."""
+    paid = schedule(tmp_path / "b.csv", [line(claimant, paid_on="2026-12-03")])
+    import_file("uc_schedule", paid, source="dwp")
+    assert expected_for(claimant.pk, AS_OF)["universal_credit"].amount == 40_000
+    tech, true = technical(claimant, AS_OF)
+    assert true == 0 and tech > 0
+    assert expected_for(claimant.pk, date(2026, 12, 3)) == {}

@@ -67,12 +67,12 @@ EXPECTED_SCHEMA = {
 
 
 def _expected_sql(account_filter: str) -> str:
-    """Per account, the DWP schedule's lines not yet paid whose period has ended and whose
+    """Per account, the DWP schedule's lines not yet paid on the day whose period has ended and whose
     expected day, plus the grace period, has not passed: the latest day and period end, the
     lines' total and the latest line's amount, and the charges posted since that period."""
     uc = UniversalCreditLine._meta.db_table
     due = (
-        f"u.paid_on IS NULL AND u.period_end <= %s AND u.expected_on >= %s"
+        f"(u.paid_on IS NULL OR u.paid_on > %s) AND u.period_end <= %s AND u.expected_on >= %s"
         f" AND u.account_id IN ({account_filter})"
     )
     latest = (
@@ -92,8 +92,9 @@ def _expected_sql(account_filter: str) -> str:
 
 def _expected_params(as_of: date, params: list) -> list:
     day, since = as_of.isoformat(), (as_of - timedelta(days=GRACE_DAYS)).isoformat()
-    # in the order the SQL names them: the latest line's amount, the charges, the lines
-    return [day, since, *params, day, day, since, *params]
+    # in the order the SQL names them: the latest line's amount, the charges, the lines; a line
+    # paid after the day was not yet paid on it (a past day's snapshot, as the backtest reads)
+    return [day, day, since, *params, day, day, day, since, *params]
 
 
 def expected_credits(as_of: date, open_sql: str) -> pl.DataFrame:
