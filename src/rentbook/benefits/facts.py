@@ -67,9 +67,9 @@ EXPECTED_SCHEMA = {
 
 
 def _expected_sql(account_filter: str) -> str:
-    """Per account, the DWP schedule's lines not yet paid on the day whose period has ended and whose
-    expected day, plus the grace period, has not passed: the latest day and period end, the
-    lines' total and the latest line's amount, and the charges posted since that period."""
+    """Per account, the DWP schedule's lines not yet paid on the day whose period has ended and
+    whose expected day, plus the grace period, has not passed: the latest day and period end,
+    the lines' total and the latest line's amount, and the charges posted since that period."""
     uc = UniversalCreditLine._meta.db_table
     due = (
         f"(u.paid_on IS NULL OR u.paid_on > %s) AND u.period_end <= %s AND u.expected_on >= %s"
