@@ -27,6 +27,15 @@ def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
+#: The worktray by risk (docs/risk.md): sorted, the watch list, a band; "risk": these alone.
+RISK_PAGES = [
+    ("worktray by risk", "/worktray/?sort=risk", False),
+    ("worktray by risk, page 50", "/worktray/?sort=risk&page=50", False),
+    ("worktray, watch list", "/worktray/?show=watch", False),
+    ("worktray, high risk", "/worktray/?risk=high", False),
+]
+
+
 def debt_pages() -> list[tuple[str, str, bool]]:
     """The council debt pages, where the database holds customers."""
     from django.db.models import Count
@@ -134,6 +143,8 @@ def pages() -> list[tuple[str, str, bool]]:
         return debt_pages()
     if ONLY == "selfservice":
         return tenant_pages()
+    if ONLY == "risk":
+        return RISK_PAGES
     from rentbook.comms.models import Batch
     from rentbook.engine.models import Recommendation
     from rentbook.plans.models import Plan
@@ -148,6 +159,7 @@ def pages() -> list[tuple[str, str, bool]]:
         ("find an account", "/", False),
         ("worktray", "/worktray/", False),
         ("worktray, page 50", "/worktray/?page=50", False),
+        *RISK_PAGES,
         ("runs", "/runs/", False),
         ("audit log", "/audit-log/", False),
         ("audit log, page 100", "/audit-log/?page=100", False),
