@@ -60,14 +60,15 @@ FACT_SCHEMA = {
 EPOCH = date(1900, 1, 1)
 
 
-def _day(d: date) -> str:
+def day_sql(d: date) -> str:
+    """A date as an SQL literal on this connection."""
     text = d.isoformat()
     return f"DATE '{text}'" if connection.vendor == "postgresql" else f"'{text}'"
 
 
 def latest_sql(as_of: date, open_sql: str) -> str:
     """SQL: account_id and start of each open account's latest arrangement begun by ``as_of``."""
-    d = _day(as_of)
+    d = day_sql(as_of)
     return (
         f"SELECT account_id, MAX(start) AS start FROM {ARR}"
         f" WHERE start <= {d} AND account_id IN ({open_sql}) GROUP BY account_id"
@@ -84,7 +85,7 @@ def read_arrangements(as_of: date, open_sql: str) -> pl.DataFrame:
         f" FROM {ARR} ar JOIN ({latest_sql(as_of, open_sql)}) la"
         " ON la.account_id = ar.account_id AND la.start = ar.start"
         f" LEFT JOIN (SELECT account_id, MAX(taken_on) AS taken_on FROM {STMT}"
-        f" WHERE taken_on <= {_day(as_of)} GROUP BY account_id) st"
+        f" WHERE taken_on <= {day_sql(as_of)} GROUP BY account_id) st"
         " ON st.account_id = ar.account_id"
     )
     frame = query_frame(

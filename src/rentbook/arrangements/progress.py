@@ -30,11 +30,21 @@ from datetime import date
 import polars as pl
 from django.db import connection
 
+from rentbook.arrangements.facts import (
+    ARR,
+    EPOCH,
+    TXN,
+    day_sql,
+    latest_sql,
+    payments_due,
+    read_arrangements,
+)
 from rentbook.arrangements.models import ArrangementProgress, ProgressPoint
 from rentbook.ledger.models import Checkpoint
 from rentbook.ledger.positions import (
     Mark,
     Rows,
+    as_text,
     bulk_insert,
     checkpoint_frame,
     first_id,
@@ -112,8 +122,6 @@ def fold(
     check is the day before it was cancelled, whether or not ``final``.
 
     Returns PROGRESS_SCHEMA per arrangement; ``state`` null while no check has been made."""
-    from rentbook.arrangements.facts import payments_due
-
     if arr.height == 0:
         return pl.DataFrame(schema=PROGRESS_SCHEMA)
     cancelled = pl.col("cancelled_on").is_not_null() & (pl.col("cancelled_on") <= as_of)
@@ -200,12 +208,7 @@ def _priors_from_start(arr: pl.DataFrame) -> pl.DataFrame:
         breaches=pl.lit(0, dtype=pl.Int64),
         expected=pl.lit(None, dtype=pl.Int64),
         actual=pl.lit(None, dtype=pl.Int64),
-    )
-
-
-def _day(d: date) -> str:
-    text = d.isoformat()
-    return f"DATE '{text}'" if connection.vendor == "postgresql" else f"'{text}'"
+    ).cast(PRIOR_SCHEMA)  # type: ignore[arg-type]
 
 
 MOVES_SCHEMA = {"account_id": pl.Int64(), "day": pl.Date(), "amount": pl.Int64()}
@@ -214,11 +217,9 @@ MOVES_SCHEMA = {"account_id": pl.Int64(), "day": pl.Date(), "amount": pl.Int64()
 def arrangement_accounts(day: date, open_sql: str, ids: list[int] | None = None) -> str:
     """SQL selecting (as ``id``) the open accounts with an arrangement begun by ``day``;
     only those of ``ids`` when given."""
-    from rentbook.arrangements.facts import ARR
-
     among = f" AND account_id IN ({', '.join(map(str, ids)) or 'NULL'})" if ids is not None else ""
     return (
-        f"SELECT account_id AS id FROM {ARR} WHERE start <= {_day(day)}"
+        f"SELECT account_id AS id FROM {ARR} WHERE start <= {day_sql(day)}"
         f" AND account_id IN ({open_sql}){among} GROUP BY account_id"
     )
 
@@ -229,15 +230,12 @@ def movements_since_start(
     """MOVES_SCHEMA: each account's movements by day from its latest arrangement's start to
     ``day`` (ids up to ``upto_id`` when given), one index range an account; the accounts of
     ``ids`` only, when given."""
-    from rentbook.arrangements.facts import TXN, latest_sql
-    from rentbook.ledger.positions import as_text
-
     latest = latest_sql(day, open_sql)
     if ids is not None:
         among = arrangement_accounts(day, open_sql, ids)
         latest = f"SELECT * FROM ({latest}) l WHERE l.account_id IN ({among})"
     upto = f" AND t.id <= {int(upto_id)}" if upto_id is not None else ""
-    d = _day(day)
+    d = day_sql(day)
     if connection.vendor == "postgresql":
         source = (
             f"FROM ({latest}) la CROSS JOIN LATERAL (SELECT t.posted_on, t.amount FROM {TXN} t"
@@ -260,8 +258,6 @@ def balances_from_start(moves: pl.DataFrame, now: pl.DataFrame) -> pl.DataFrame:
     """account_id, day, balance: the balance before the arrangement began (day EPOCH), then at
     the end of each day with a movement, from the movements since its start and the balance
     at their end (``now``: account_id, balance)."""
-    from rentbook.arrangements.facts import EPOCH
-
     since = moves.group_by("account_id").agg(pl.col("amount").sum().alias("since"))
     opening = now.join(since, on="account_id", how="left").select(
         "account_id",
@@ -294,8 +290,6 @@ def moves_after(
         first_id=first_id(mark),
     )
     source, params = row_source(rows, accounts_sql)
-    from rentbook.ledger.positions import as_text
-
     sql = (
         f"SELECT r.account_id, {as_text('r.posted_on')}, SUM(r.amount) FROM ({source}) r"
         " GROUP BY r.account_id, r.posted_on"
@@ -350,7 +344,9 @@ def advance(
     if fresh.height:
         ids = None if fresh.height == arr.height else fresh.get_column("account_id").to_list()
         moves = movements_since_start(day, open_sql, ids, upto_id)
-        now = balance_now(arrangement_accounts(day, open_sql, ids))
+        now = balance_now(arrangement_accounts(day, open_sql, ids)).join(
+            fresh.select("account_id"), on="account_id", how="semi"
+        )
         balances = balances_from_start(moves, now)
         parts.append(fold(fresh, _priors_from_start(fresh), balances, day, final=final))
     if not parts:
@@ -367,8 +363,6 @@ def kept_rows(point: ProgressPoint) -> pl.DataFrame:
 def point_for(checkpoint: Checkpoint, open_sql: str) -> tuple[ProgressPoint, pl.DataFrame]:
     """The progress point at ``checkpoint``, made now (folded on from the latest earlier one)
     unless it was made already; and its rows."""
-    from rentbook.arrangements.facts import read_arrangements
-
     found = (
         ProgressPoint.objects.filter(as_at=checkpoint.as_at, through_id=checkpoint.through_id)
         .order_by("-id")
@@ -387,17 +381,18 @@ def point_for(checkpoint: Checkpoint, open_sql: str) -> tuple[ProgressPoint, pl.
     day = checkpoint.as_at
     arr = read_arrangements(day, open_sql)
 
-    def balance_then(accounts_sql: str) -> pl.DataFrame:
-        return checkpoint_frame(checkpoint, accounts_sql).select("account_id", "balance")
-
+    # the balances the checkpoint holds: kept with the point, and the end of the movements
+    # of an arrangement worked out from its start
+    then = checkpoint_frame(checkpoint, arrangement_accounts(day, open_sql))
+    then = then.select("account_id", "balance")
     progress = advance(
         arr, before, kept_rows(before) if before else None, day, open_sql,
-        final=False, upto_id=checkpoint.through_id, balance_now=balance_then,
+        final=False, upto_id=checkpoint.through_id, balance_now=lambda _: then,
     )  # fmt: skip
     rows = (
         arr.select(pl.col("id").alias("arrangement_id"), "account_id", terms(arr))
         .join(progress.rename({"id": "arrangement_id"}), on="arrangement_id")
-        .join(balance_then(arrangement_accounts(day, open_sql)), on="account_id", how="left")
+        .join(then, on="account_id", how="left")
         .with_columns(pl.col("balance").fill_null(0))
         .select(*ROWS_SCHEMA)
     )
